@@ -1,0 +1,63 @@
+package dev.lic.cli;
+
+import dev.lic.client.LicClient;
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.proto.v1.DecodeResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "decode", mixinStandardHelpOptions = true,
+        description = "Decode a bitstream file, or a stored one (--id), through an adaptor.")
+final class DecodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Parameters(index = "0", arity = "0..1", description = "bitstream file (.lic)")
+    Path input;
+
+    @Option(names = "--id", description = "decode the stored bitstream with this id (server only)")
+    String id;
+
+    @Option(names = {"-o", "--output"}, required = true, description = "output PNG")
+    Path output;
+
+    @Option(names = "--adaptor", defaultValue = "human", description = "adaptor name (default ${DEFAULT-VALUE})")
+    String adaptor;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((input == null) == (id == null)) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "give a bitstream file or --id, not both");
+        }
+        Backend.Decoded d;
+        if (id != null) {
+            if (backend.offline) {
+                throw new LicException(ErrorKind.INVALID_ARGUMENT, "--id needs a server; drop --offline");
+            }
+            try (LicClient client = backend.server.connect()) {
+                DecodeResponse r = client.decodeStored(id, adaptor);
+                d = new Backend.Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(),
+                        r.getAdaptorVersion());
+            }
+        } else {
+            try (Backend b = backend.open()) {
+                d = b.decode(Files.readAllBytes(input), adaptor);
+            }
+        }
+        Files.write(output, d.png());
+        spec.commandLine().getOut().printf("%s: %dx%d via %s v%d%n", output, d.width(), d.height(), d.adaptor(),
+                d.adaptorVersion());
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lic.cli;
+
+import dev.lic.client.LicClient;
+import dev.lic.proto.v1.DecodeResponse;
+import dev.lic.proto.v1.EncodeResponse;
+
+final class RemoteBackend implements Backend {
+    private final LicClient client;
+
+    RemoteBackend(LicClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Encoded encode(byte[] image, int rateIndex, boolean store) {
+        EncodeResponse r = client.encode(image, rateIndex, store);
+        return new Encoded(r.getBitstream().toByteArray(), r.getWidth(), r.getHeight(), r.getBpp(),
+                r.getCodecId(), r.getStoredId());
+    }
+
+    @Override
+    public Decoded decode(byte[] bitstream, String adaptor) {
+        DecodeResponse r = client.decode(bitstream, adaptor);
+        return new Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(), r.getAdaptorVersion());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.lic.client;
+
+import com.google.protobuf.ByteString;
+import dev.lic.proto.v1.CodecGrpc;
+import dev.lic.proto.v1.DecodeRequest;
+import dev.lic.proto.v1.DecodeResponse;
+import dev.lic.proto.v1.DeleteRequest;
+import dev.lic.proto.v1.DescribeRequest;
+import dev.lic.proto.v1.DescribeResponse;
+import dev.lic.proto.v1.EncodeRequest;
+import dev.lic.proto.v1.EncodeResponse;
+import dev.lic.proto.v1.GetRequest;
+import dev.lic.proto.v1.ListRequest;
+import dev.lic.proto.v1.ListResponse;
+import dev.lic.proto.v1.PutRequest;
+import dev.lic.proto.v1.PutResponse;
+import dev.lic.proto.v1.StoreGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Blocking Java client of the LIC server. Every failure is a {@link dev.lic.core.LicException} whose
+ * kind is the server's error kind (docs/errors.md), or {@code UNAVAILABLE} when the server is unreachable.
+ */
+public final class LicClient implements AutoCloseable {
+    /** Largest message the client accepts: a big PNG or bitstream. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    private final ManagedChannel channel;
+    private final boolean ownsChannel;
+    private final Duration deadline;
+
+    private LicClient(ManagedChannel channel, boolean ownsChannel, Duration deadline) {
+        this.channel = channel;
+        this.ownsChannel = ownsChannel;
+        this.deadline = deadline;
+    }
+
+    /** Plain-text connection to {@code host:port}. */
+    public static LicClient connect(String target, Duration deadline) {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .build();
+        return new LicClient(channel, true, deadline);
+    }
+
+    /** Uses a channel the caller owns (TLS, in-process, interceptors); {@link #close()} leaves it open. */
+    public static LicClient over(ManagedChannel channel, Duration deadline) {
+        return new LicClient(channel, false, deadline);
+    }
+
+    public EncodeResponse encode(byte[] image, int rateIndex, boolean store) {
+        return call(() -> codec().encode(EncodeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(image)).setRateIndex(rateIndex).setStore(store).build()));
+    }
+
+    public DecodeResponse decode(byte[] bitstream, String adaptor) {
+        return call(() -> codec().decode(DecodeRequest.newBuilder()
+                .setBitstream(ByteString.copyFrom(bitstream)).setAdaptor(adaptor).build()));
+    }
+
+    public DecodeResponse decodeStored(String id, String adaptor) {
+        return call(() -> codec().decode(DecodeRequest.newBuilder().setStoredId(id).setAdaptor(adaptor).build()));
+    }
+
+    public DescribeResponse describe() {
+        return call(() -> codec().describe(DescribeRequest.getDefaultInstance()));
+    }
+
+    public PutResponse put(byte[] bitstream) {
+        return call(() -> store().put(PutRequest.newBuilder().setBitstream(ByteString.copyFrom(bitstream)).build()));
+    }
+
+    public byte[] get(String id) {
+        return call(() -> store().get(GetRequest.newBuilder().setId(id).build()).getBitstream().toByteArray());
+    }
+
+    public ListResponse list(int pageSize, String pageToken) {
+        return call(() -> store().list(ListRequest.newBuilder().setPageSize(pageSize).setPageToken(pageToken).build()));
+    }
+
+    public void delete(String id) {
+        call(() -> store().delete(DeleteRequest.newBuilder().setId(id).build()));
+    }
+
+    private CodecGrpc.CodecBlockingStub codec() {
+        return CodecGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withMaxInboundMessageSize(MAX_MESSAGE_BYTES).withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    }
+
+    private StoreGrpc.StoreBlockingStub store() {
+        return StoreGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withMaxInboundMessageSize(MAX_MESSAGE_BYTES).withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    }
+
+    private static <T> T call(Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (StatusRuntimeException e) {
+            throw ClientErrors.toLicException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsChannel) {
+            channel.shutdown();
+            try {
+                if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.lic.core;
+
+/**
+ * The one list of error kinds used by every entry point ({@code docs/errors.md}). The gRPC server and
+ * the CLI map each kind to a status and an exit code in one place; codec-core only names the kind.
+ */
+public enum ErrorKind {
+    /** A request field is missing or out of range (rate index, page size, id syntax). */
+    INVALID_ARGUMENT,
+    /** The bytes are not a PNG or JPEG, or the image cannot be read. */
+    INVALID_IMAGE,
+    /** Image or bitstream over the configured limits (checked before large allocations). */
+    TOO_LARGE,
+    /** Not a bitstream: too short for a header or wrong magic. */
+    INVALID_BITSTREAM,
+    /** Bitstream format version or flags this build does not know. */
+    UNSUPPORTED_VERSION,
+    /** Length, checksum or entropy-decoding integrity check failed. */
+    CORRUPT_BITSTREAM,
+    /** The bitstream's codec id (or rate index) has no loaded codec pack. */
+    UNKNOWN_CODEC,
+    /** No adaptor of that name for the bitstream's codec. */
+    UNKNOWN_ADAPTOR,
+    /** No stored bitstream with that id. */
+    NOT_FOUND,
+    /** A stored object failed its checksum on read. */
+    STORE_CORRUPT,
+    /** A codec or adaptor pack failed validation (hash, format, shapes). */
+    INVALID_PACK,
+    /** The server cannot be reached (client side only). */
+    UNAVAILABLE,
+    /** A bug; the message carries no input data. */
+    INTERNAL
+}

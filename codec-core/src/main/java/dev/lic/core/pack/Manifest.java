@@ -1,0 +1,124 @@
+package dev.lic.core.pack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.core.bitstream.BitstreamHeader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The part common to codec and adaptor packs: {@code manifest.json} with {@code format},
+ * {@code format_version} and {@code files} (name to SHA-256 hex). Reading a manifest verifies every listed
+ * file's hash and keeps the verified bytes, so a pack never reads a file twice or serves an unchecked one.
+ */
+final class Manifest {
+    static final String FILE_NAME = "manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final JsonNode root;
+    /** Listed files, name to verified SHA-256 hex, sorted by name. */
+    final Map<String, String> hashes;
+    /** Listed files, name to verified contents. */
+    final Map<String, byte[]> contents;
+
+    private Manifest(JsonNode root, Map<String, String> hashes, Map<String, byte[]> contents) {
+        this.root = root;
+        this.hashes = hashes;
+        this.contents = contents;
+    }
+
+    static Manifest read(PackSource source, String format) {
+        byte[] bytes = readFile(source, FILE_NAME);
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw invalid(source, FILE_NAME, "not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid(source, FILE_NAME, "not a JSON object");
+        }
+        if (!format.equals(text(root, "format")) || !root.path("format_version").isInt()
+                || root.path("format_version").intValue() != 1) {
+            throw invalid(source, FILE_NAME, "not a " + format + " of format_version 1");
+        }
+        JsonNode files = root.path("files");
+        if (!files.isObject() || files.isEmpty()) {
+            throw invalid(source, FILE_NAME, "no files listed");
+        }
+        Map<String, String> hashes = new TreeMap<>();
+        Map<String, byte[]> contents = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : files.properties()) {
+            String name = entry.getKey();
+            String expected = entry.getValue().isTextual() ? entry.getValue().textValue() : null;
+            try {
+                PackSource.checkName(name);
+            } catch (IllegalArgumentException e) {
+                throw invalid(source, FILE_NAME, "a listed file is not a plain file name");
+            }
+            if (name.equals(FILE_NAME) || !BitstreamHeader.isCodecId(expected)) {
+                throw invalid(source, FILE_NAME, "bad entry for " + name + " in files");
+            }
+            byte[] data = readFile(source, name);
+            String actual = sha256Hex(data);
+            if (!actual.equals(expected)) {
+                throw invalid(source, name, "SHA-256 " + actual + " does not match the manifest's " + expected);
+            }
+            hashes.put(name, actual);
+            contents.put(name, data);
+        }
+        return new Manifest(root, hashes, contents);
+    }
+
+    byte[] require(PackSource source, String name) {
+        byte[] data = contents.get(name);
+        if (data == null) {
+            throw invalid(source, name, "not listed in " + FILE_NAME);
+        }
+        return data;
+    }
+
+    /** The codec id of {@code docs/codec-pack.md}: SHA-256 of "name sha256\n" lines sorted by name. */
+    static String codecId(Map<String, String> hashes) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(hashes).forEach((name, hash) -> text.append(name).append(' ').append(hash).append('\n'));
+        return sha256Hex(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256Hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isTextual() ? v.textValue() : null;
+    }
+
+    private static byte[] readFile(PackSource source, String name) {
+        try {
+            return source.read(name);
+        } catch (NoSuchFileException e) {
+            throw invalid(source, name, "missing");
+        } catch (IOException e) {
+            throw invalid(source, name, "cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    static LicException invalid(PackSource source, String file, String reason) {
+        return new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": " + file + ": " + reason);
+    }
+}

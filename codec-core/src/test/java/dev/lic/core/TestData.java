@@ -1,0 +1,124 @@
+package dev.lic.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lic.core.pack.PackSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** Paths to the shared test vectors and data, and small helpers for reading them. */
+public final class TestData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestData() {
+    }
+
+    /** The repository root: tests run in {@code codec-core/}, so it is {@code ..} (or here, from an IDE). */
+    public static Path repoRoot() {
+        Path here = Path.of("").toAbsolutePath().normalize();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("testvectors")) && Files.isDirectory(p.resolve("codec-core"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root (with testvectors/) from " + here);
+    }
+
+    public static Path vectors() {
+        return repoRoot().resolve("testvectors");
+    }
+
+    public static Path tinyCodecPack() {
+        return vectors().resolve("pack/codec");
+    }
+
+    public static Path tinyHumanPack() {
+        return vectors().resolve("pack/human");
+    }
+
+    /** The shipped default codec pack's folder in the sources. */
+    public static Path defaultCodecPack() {
+        return repoRoot().resolve("codec-core/src/main/resources/" + CodecOptions.DEFAULT_CODEC_PACK);
+    }
+
+    /** The shipped human adaptor's folder in the adaptors module's sources. */
+    public static Path defaultHumanPack() {
+        return repoRoot().resolve("adaptors/src/main/resources/" + CodecOptions.DEFAULT_HUMAN_ADAPTOR);
+    }
+
+    public static boolean defaultPacksPresent() {
+        return Files.isRegularFile(defaultCodecPack().resolve("manifest.json"))
+                && Files.isRegularFile(defaultHumanPack().resolve("manifest.json"));
+    }
+
+    public static CodecOptions tinyOptions(int threads) {
+        return CodecOptions.defaults()
+                .withCodecPacks(List.of(PackSource.directory(tinyCodecPack())))
+                .withAdaptorPacks(List.of(PackSource.directory(tinyHumanPack())))
+                .withIntraOpThreads(threads);
+    }
+
+    public static CodecOptions defaultPackOptions(int threads) {
+        return CodecOptions.defaults()
+                .withCodecPacks(List.of(PackSource.directory(defaultCodecPack())))
+                .withAdaptorPacks(List.of(PackSource.directory(defaultHumanPack())))
+                .withIntraOpThreads(threads);
+    }
+
+    /** The shared data folder ({@code shared.data.dir}, else {@code ../shared/data} beside the repository). */
+    public static Optional<Path> sharedData(String relative) {
+        String configured = System.getProperty("shared.data.dir");
+        Path base = configured != null ? Path.of(configured) : repoRoot().resolve("../shared/data");
+        Path p = base.resolve(relative).normalize();
+        return Files.exists(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public static JsonNode json(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.toIntExact(array.get(i).longValue());
+        }
+        return out;
+    }
+
+    /** SHA-256 hex of the values as little-endian int32: the latent digest of testvectors/README.md. */
+    public static String digest(int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(values);
+        return sha256(b.array());
+    }
+
+    public static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

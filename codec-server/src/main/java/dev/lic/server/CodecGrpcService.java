@@ -1,0 +1,106 @@
+package dev.lic.server;
+
+import com.google.protobuf.ByteString;
+import dev.lic.core.Codec;
+import dev.lic.core.DecodeResult;
+import dev.lic.core.EncodeResult;
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.proto.v1.AdaptorInfo;
+import dev.lic.proto.v1.CodecGrpc;
+import dev.lic.proto.v1.CodecInfo;
+import dev.lic.proto.v1.DecodeRequest;
+import dev.lic.proto.v1.DecodeResponse;
+import dev.lic.proto.v1.DescribeRequest;
+import dev.lic.proto.v1.DescribeResponse;
+import dev.lic.proto.v1.EncodeRequest;
+import dev.lic.proto.v1.EncodeResponse;
+import dev.lic.proto.v1.Limits;
+import dev.lic.server.store.BitstreamStore;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+
+/** gRPC Codec service: a thin layer over codec-core; all errors go through {@link GrpcErrors}. */
+@GrpcService
+@Blocking
+public class CodecGrpcService extends CodecGrpc.CodecImplBase {
+    static final String DEFAULT_ADAPTOR = "human";
+
+    @Inject
+    Codec codec;
+
+    @Inject
+    BitstreamStore store;
+
+    @Inject
+    LicConfig config;
+
+    @Override
+    public void encode(EncodeRequest request, StreamObserver<EncodeResponse> observer) {
+        GrpcErrors.respond(observer, () -> {
+            byte[] image = request.getImage().toByteArray();
+            if (image.length == 0) {
+                throw new LicException(ErrorKind.INVALID_ARGUMENT, "image is empty");
+            }
+            if (image.length > config.limits().maxImageBytes()) {
+                throw new LicException(ErrorKind.TOO_LARGE, "image of " + image.length
+                        + " bytes is over the limit of " + config.limits().maxImageBytes());
+            }
+            EncodeResult result = codec.encode(image, request.getRateIndex());
+            EncodeResponse.Builder response = EncodeResponse.newBuilder()
+                    .setBitstream(ByteString.copyFrom(result.bitstream()))
+                    .setBpp(result.bitsPerPixel())
+                    .setWidth(result.width())
+                    .setHeight(result.height())
+                    .setCodecId(result.codecId())
+                    .setTimings(StageTimingsMapper.of(result.timings()));
+            if (request.getStore()) {
+                response.setStoredId(store.put(result.bitstream()).id());
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void decode(DecodeRequest request, StreamObserver<DecodeResponse> observer) {
+        GrpcErrors.respond(observer, () -> {
+            byte[] bitstream = switch (request.getSourceCase()) {
+                case BITSTREAM -> request.getBitstream().toByteArray();
+                case STORED_ID -> store.get(request.getStoredId());
+                case SOURCE_NOT_SET -> throw new LicException(ErrorKind.INVALID_ARGUMENT,
+                        "give either bitstream or stored_id");
+            };
+            String adaptor = request.getAdaptor().isEmpty() ? DEFAULT_ADAPTOR : request.getAdaptor();
+            DecodeResult result = codec.decode(bitstream, adaptor);
+            return DecodeResponse.newBuilder()
+                    .setPng(ByteString.copyFrom(result.pngBytes()))
+                    .setWidth(result.width())
+                    .setHeight(result.height())
+                    .setCodecId(result.codecId())
+                    .setAdaptor(result.adaptorName())
+                    .setAdaptorVersion(result.adaptorVersion())
+                    .setTimings(StageTimingsMapper.of(result.timings()))
+                    .build();
+        });
+    }
+
+    @Override
+    public void describe(DescribeRequest request, StreamObserver<DescribeResponse> observer) {
+        GrpcErrors.respond(observer, () -> {
+            DescribeResponse.Builder response = DescribeResponse.newBuilder()
+                    .setDefaultCodecId(codec.defaultCodecId())
+                    .setLimits(Limits.newBuilder()
+                            .setMaxPixels(config.limits().maxPixels())
+                            .setMaxImageBytes(config.limits().maxImageBytes())
+                            .setMaxBitstreamBytes(config.limits().maxBitstreamBytes()));
+            codec.codecIds().stream().sorted().map(codec::codecPack).forEach(pack -> response.addCodecs(
+                    CodecInfo.newBuilder().setCodecId(pack.codecId()).setName(pack.name())
+                            .addAllRateIndexes(pack.rates().stream().map(r -> r.index()).toList())));
+            codec.adaptors().forEach(a -> response.addAdaptors(AdaptorInfo.newBuilder()
+                    .setName(a.name()).setVersion(a.version()).setCodecId(a.codecId()).setTask(a.task())));
+            return response.build();
+        });
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lic.server;
+
+import dev.lic.core.Codec;
+import dev.lic.core.CodecOptions;
+import dev.lic.core.Limits;
+import dev.lic.core.pack.PackSource;
+import dev.lic.server.store.BitstreamStore;
+import dev.lic.server.store.FileSystemStore;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Builds the codec (packs loaded, verified and warmed up) and the store once, from {@link LicConfig}. */
+public class CodecProducer {
+    private static final Logger LOG = Logger.getLogger(CodecProducer.class);
+
+    @Produces
+    @Singleton
+    Codec codec(LicConfig config) {
+        CodecOptions options = CodecOptions.defaults()
+                .withLimits(limits(config))
+                .withUseCuda(config.onnx().cuda());
+        if (config.onnx().intraOpThreads() > 0) {
+            options = options.withIntraOpThreads(config.onnx().intraOpThreads());
+        }
+        if (config.packs().codec().isPresent()) {
+            options = options.withCodecPacks(directories(config.packs().codec().get()));
+        }
+        if (config.packs().adaptors().isPresent()) {
+            options = options.withAdaptorPacks(directories(config.packs().adaptors().get()));
+        }
+        Codec codec = Codec.open(options);
+        LOG.infof("codec packs %s, adaptors %s", codec.codecIds(), codec.adaptors());
+        return codec;
+    }
+
+    void close(@Disposes Codec codec) {
+        codec.close();
+    }
+
+    @Produces
+    @Singleton
+    BitstreamStore store(LicConfig config) {
+        Path root = Path.of(config.store().dir()).toAbsolutePath();
+        LOG.infof("filesystem store at %s", root);
+        return new FileSystemStore(root, config.limits().maxBitstreamBytes());
+    }
+
+    static Limits limits(LicConfig config) {
+        return new Limits(config.limits().maxPixels(), config.limits().maxDimension(),
+                config.limits().maxBitstreamBytes());
+    }
+
+    private static List<PackSource> directories(List<String> dirs) {
+        return dirs.stream().map(d -> PackSource.directory(Path.of(d))).toList();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.lic.server;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/** Server settings, {@code lic.*} in application.properties (documented there). */
+@ConfigMapping(prefix = "lic")
+public interface LicConfig {
+
+    Store store();
+
+    Limits limits();
+
+    Packs packs();
+
+    Onnx onnx();
+
+    interface Store {
+        /** Root folder of the filesystem store. */
+        @WithDefault("lic-data/store")
+        String dir();
+    }
+
+    interface Limits {
+        @WithDefault("16777216")
+        long maxPixels();
+
+        /** Largest width or height (the bitstream format allows 65535). */
+        @WithDefault("16384")
+        int maxDimension();
+
+        @WithDefault("33554432")
+        int maxImageBytes();
+
+        @WithDefault("33554432")
+        int maxBitstreamBytes();
+    }
+
+    interface Packs {
+        /** Codec pack folders; empty = the pack shipped inside the server. */
+        Optional<List<String>> codec();
+
+        /** Adaptor pack folders; empty = the adaptors shipped inside the server. */
+        Optional<List<String>> adaptors();
+    }
+
+    interface Onnx {
+        /** ONNX Runtime intra-op threads per session (also the integer h_s threads); 0 = min(4, cores). */
+        @WithDefault("0")
+        int intraOpThreads();
+
+        /** Use the CUDA execution provider when the runtime has it (falls back to CPU). */
+        @WithDefault("false")
+        boolean cuda();
+    }
+}

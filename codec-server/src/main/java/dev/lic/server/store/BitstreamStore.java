@@ -1,0 +1,27 @@
+package dev.lic.server.store;
+
+import java.util.List;
+
+/**
+ * Keeps bitstreams by content id (lowercase hex SHA-256 of the bytes). Implementations never expose a
+ * half-written object and verify content against the id on every read.
+ */
+public interface BitstreamStore {
+
+    /** Stores the bytes; idempotent. */
+    PutResult put(byte[] bitstream);
+
+    /** The stored bytes; {@code NOT_FOUND} if absent, {@code STORE_CORRUPT} if they fail the checksum. */
+    byte[] get(String id);
+
+    /** Up to {@code limit} entries with id greater than {@code afterId} (empty = from the start), in id order. */
+    List<StoredEntry> list(String afterId, int limit);
+
+    /** Removes the object; {@code NOT_FOUND} if absent. */
+    void delete(String id);
+
+    record PutResult(String id, boolean created) {}
+
+    /** One stored object; the header fields are empty/zero if the object is not a readable bitstream. */
+    record StoredEntry(String id, long sizeBytes, String codecId, int width, int height) {}
+}

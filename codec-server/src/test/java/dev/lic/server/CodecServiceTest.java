@@ -1,0 +1,193 @@
+package dev.lic.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.lic.proto.v1.CodecGrpc;
+import dev.lic.proto.v1.DecodeRequest;
+import dev.lic.proto.v1.DecodeResponse;
+import dev.lic.proto.v1.DescribeRequest;
+import dev.lic.proto.v1.DescribeResponse;
+import dev.lic.proto.v1.EncodeRequest;
+import dev.lic.proto.v1.EncodeResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/** Encode/Decode through the real gRPC server with the shipped codec pack, good and bad inputs. */
+@QuarkusTest
+class CodecServiceTest {
+
+    @GrpcClient("codec")
+    CodecGrpc.CodecBlockingStub codec;
+
+    private EncodeResponse encode(byte[] image) {
+        return codec.encode(EncodeRequest.newBuilder().setImage(ByteString.copyFrom(image)).build());
+    }
+
+    private DecodeResponse decode(byte[] bitstream) {
+        return codec.decode(DecodeRequest.newBuilder().setBitstream(ByteString.copyFrom(bitstream)).build());
+    }
+
+    @Test
+    void kodakImageRoundTripsToAPngOfTheSameSizeAndReasonableQuality() throws Exception {
+        byte[] original = TestImages.kodak(23);
+        EncodeResponse e = encode(original);
+        assertThat(e.getWidth()).isEqualTo(768);
+        assertThat(e.getHeight()).isEqualTo(512);
+        assertThat(e.getBpp()).isEqualTo(e.getBitstream().size() * 8.0 / (768 * 512));
+        assertThat(e.getBpp()).isBetween(0.02, 2.0);
+        assertThat(e.getTimings().getMillisMap()).isNotEmpty();
+
+        DecodeResponse d = decode(e.getBitstream().toByteArray());
+        assertThat(d.getAdaptor()).isEqualTo("human");
+        assertThat(d.getCodecId()).isEqualTo(e.getCodecId());
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(d.getPng().toByteArray()));
+        BufferedImage source = ImageIO.read(new ByteArrayInputStream(original));
+        assertThat(decoded.getWidth()).isEqualTo(768);
+        assertThat(decoded.getHeight()).isEqualTo(512);
+        assertThat(TestImages.psnr(source, decoded)).isGreaterThan(22.0);
+    }
+
+    @Test
+    void oddSizedImageIsCroppedBackToItsSize() throws Exception {
+        DecodeResponse d = decode(encode(TestImages.png(77, 130)).getBitstream().toByteArray());
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(d.getPng().toByteArray()));
+        assertThat(decoded.getWidth()).isEqualTo(77);
+        assertThat(decoded.getHeight()).isEqualTo(130);
+    }
+
+    @Test
+    void encodingIsDeterministic() {
+        byte[] image = TestImages.png(200, 120);
+        assertThat(encode(image).getBitstream()).isEqualTo(encode(image).getBitstream());
+    }
+
+    @Test
+    void describeListsTheDefaultCodecAndTheHumanAdaptor() {
+        DescribeResponse d = codec.describe(DescribeRequest.getDefaultInstance());
+        assertThat(d.getCodecsList()).extracting(c -> c.getCodecId()).contains(d.getDefaultCodecId());
+        assertThat(d.getAdaptorsList()).anySatisfy(a -> {
+            assertThat(a.getName()).isEqualTo("human");
+            assertThat(a.getCodecId()).isEqualTo(d.getDefaultCodecId());
+        });
+        assertThat(d.getLimits().getMaxPixels()).isEqualTo(1_000_000L);
+    }
+
+    @Test
+    void notAnImageIsInvalidArgument() {
+        assertStatus(() -> encode("hello, not an image".getBytes()), Status.Code.INVALID_ARGUMENT, "INVALID_IMAGE");
+        assertStatus(() -> encode(new byte[0]), Status.Code.INVALID_ARGUMENT, "empty");
+        byte[] png = TestImages.png(64, 64);
+        assertStatus(() -> encode(Arrays.copyOf(png, png.length / 2)), Status.Code.INVALID_ARGUMENT, "INVALID_IMAGE");
+    }
+
+    @Test
+    void tooManyPixelsIsResourceExhausted() {
+        // The test profile allows 1,000,000 pixels.
+        assertStatus(() -> encode(TestImages.png(1100, 1000)), Status.Code.RESOURCE_EXHAUSTED, "TOO_LARGE");
+    }
+
+    @Test
+    void unknownRateIsInvalidArgument() {
+        assertStatus(() -> codec.encode(EncodeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(TestImages.png(64, 64))).setRateIndex(7).build()),
+                Status.Code.INVALID_ARGUMENT, "rate");
+    }
+
+    @Test
+    void badBitstreamsGetTheirStatus() {
+        byte[] good = encode(TestImages.png(96, 64)).getBitstream().toByteArray();
+
+        assertStatus(() -> decode(Arrays.copyOf(good, good.length - 9)), Status.Code.DATA_LOSS, "CORRUPT_BITSTREAM");
+        byte[] flipped = good.clone();
+        flipped[flipped.length - 8] ^= 0x10;
+        assertStatus(() -> decode(flipped), Status.Code.DATA_LOSS, "CORRUPT_BITSTREAM");
+
+        byte[] magic = good.clone();
+        magic[0] = 'X';
+        assertStatus(() -> decode(magic), Status.Code.INVALID_ARGUMENT, "INVALID_BITSTREAM");
+        byte[] version = good.clone();
+        version[4] = 2;
+        assertStatus(() -> decode(TestImages.withFixedCrc(version)), Status.Code.INVALID_ARGUMENT, "UNSUPPORTED_VERSION");
+        assertStatus(() -> decode(new byte[] {1, 2, 3}), Status.Code.INVALID_ARGUMENT, "INVALID_BITSTREAM");
+        assertStatus(() -> codec.decode(DecodeRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT, "bitstream");
+    }
+
+    @Test
+    void unknownCodecIsFailedPreconditionNamingIt() {
+        byte[] b = encode(TestImages.png(64, 64)).getBitstream().toByteArray();
+        Arrays.fill(b, 8, 40, (byte) 0xAB);
+        assertStatus(() -> decode(TestImages.withFixedCrc(b)), Status.Code.FAILED_PRECONDITION, "abababab");
+    }
+
+    @Test
+    void unknownAdaptorIsNotFound() {
+        byte[] b = encode(TestImages.png(64, 64)).getBitstream().toByteArray();
+        assertStatus(() -> codec.decode(DecodeRequest.newBuilder().setBitstream(ByteString.copyFrom(b))
+                .setAdaptor("segmentation").build()), Status.Code.NOT_FOUND, "segmentation");
+    }
+
+    @Test
+    void hugeDeclaredSizeIsRefusedBeforeDecoding() {
+        byte[] b = encode(TestImages.png(64, 64)).getBitstream().toByteArray();
+        // width = height = 65535: 4.3 G pixels, over the 1 M limit of the test profile.
+        b[40] = b[41] = b[44] = b[45] = (byte) 0xFF;
+        assertStatus(() -> decode(TestImages.withFixedCrc(b)), Status.Code.RESOURCE_EXHAUSTED, "TOO_LARGE");
+    }
+
+    @Test
+    void mutatedBitstreamsNeverBreakTheServer() {
+        byte[] good = encode(TestImages.png(128, 96)).getBitstream().toByteArray();
+        Random random = new Random(1234);
+        for (int i = 0; i < 150; i++) {
+            byte[] b = mutate(good, random);
+            try {
+                DecodeResponse d = decode(b);
+                assertThat(d.getPng().size()).isPositive();
+            } catch (StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).as("mutation %d: %s", i, e.getStatus())
+                        .isIn(Status.Code.INVALID_ARGUMENT, Status.Code.DATA_LOSS, Status.Code.FAILED_PRECONDITION,
+                                Status.Code.RESOURCE_EXHAUSTED);
+            }
+        }
+        // Still serving.
+        assertThat(decode(good).getWidth()).isEqualTo(128);
+    }
+
+    private static byte[] mutate(byte[] good, Random random) {
+        byte[] b = good.clone();
+        switch (random.nextInt(4)) {
+            case 0 -> b = Arrays.copyOf(b, random.nextInt(b.length));
+            case 1 -> b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
+            case 2 -> {
+                // Past the header, with a valid CRC: only the entropy decoder's own checks can catch it.
+                int at = 56 + random.nextInt(b.length - 60);
+                b[at] ^= (byte) (1 + random.nextInt(255));
+                b = TestImages.withFixedCrc(b);
+            }
+            default -> {
+                byte[] r = new byte[random.nextInt(200)];
+                random.nextBytes(r);
+                b = r;
+            }
+        }
+        return b;
+    }
+
+    static void assertStatus(ThrowingCallable call, Status.Code code, String descriptionPart) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).containsIgnoringCase(descriptionPart);
+        });
+    }
+}

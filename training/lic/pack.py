@@ -1,0 +1,132 @@
+"""Codec and adaptor pack readers (docs/codec-pack.md, docs/adaptor-pack.md) and the codec id.
+
+A pack serves only after every listed file's SHA-256 and the codec id have been verified; any
+mismatch raises InvalidPack naming the file.
+"""
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+
+from .errors import InvalidPack
+from .inthyper import IntHyperNet
+from .tables import EntropyTables
+
+CODEC_FORMAT = "lic-codec-pack"
+ADAPTOR_FORMAT = "lic-adaptor-pack"
+CODEC_FILES = ("encoder.onnx", "entropy_tables.bin", "hyper_synthesis.bin")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def codec_id(files):
+    """SHA-256 hex of one line '<name> <sha256 hex>\\n' per file, sorted by name (docs/codec-pack.md)."""
+    text = "".join(f"{name} {files[name]}\n" for name in sorted(files))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _manifest(folder, fmt):
+    path = os.path.join(folder, "manifest.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            m = json.load(f)
+    except (OSError, ValueError) as e:
+        raise InvalidPack(f"{path}: {e}") from None
+    if not isinstance(m, dict) or m.get("format") != fmt or m.get("format_version") != 1:
+        raise InvalidPack(f"{path}: not a {fmt} of format_version 1")
+    files = m.get("files")
+    if not isinstance(files, dict) or not files:
+        raise InvalidPack(f"{path}: no files")
+    for name, digest in files.items():
+        if not isinstance(digest, str) or not _HEX64.match(digest) or "/" in name or "\\" in name:
+            raise InvalidPack(f"{path}: bad entry for {name!r}")
+        actual = sha256_file_or_none(os.path.join(folder, name))
+        if actual is None:
+            raise InvalidPack(f"{name}: missing from {folder}")
+        if actual != digest:
+            raise InvalidPack(f"{name}: SHA-256 {actual} does not match the manifest")
+    return m
+
+
+def sha256_file_or_none(path):
+    return sha256_file(path) if os.path.isfile(path) else None
+
+
+@dataclass
+class CodecPack:
+    path: str
+    manifest: dict
+    codec_id: str              # 64 lowercase hex
+    net: IntHyperNet
+    tables: EntropyTables
+
+    @property
+    def codec_id_bytes(self):
+        return bytes.fromhex(self.codec_id)
+
+    @property
+    def rate_indexes(self):
+        return {r["index"] for r in self.manifest["rates"]}
+
+
+def load_codec_pack(folder):
+    m = _manifest(folder, CODEC_FORMAT)
+    files = m["files"]
+    for name in CODEC_FILES:
+        if name not in files:
+            raise InvalidPack(f"{name}: not listed in manifest.json")
+    cid = codec_id(files)
+    if m.get("codec_id") != cid:
+        raise InvalidPack(f"manifest.json: codec_id {m.get('codec_id')} but the files give {cid}")
+    rates = m.get("rates")
+    if not isinstance(rates, list) or [r.get("index") for r in rates if isinstance(r, dict)] != [0]:
+        raise InvalidPack("manifest.json: version 1 packs hold exactly one rate, index 0")
+    net = IntHyperNet.read(os.path.join(folder, "hyper_synthesis.bin"))
+    tables = EntropyTables.read(os.path.join(folder, "entropy_tables.bin"))
+    if len(tables.z) != net.N:
+        raise InvalidPack(f"entropy_tables.bin: {len(tables.z)} z tables for N = {net.N}")
+    return CodecPack(os.path.abspath(folder), m, cid, net, tables)
+
+
+@dataclass
+class AdaptorPack:
+    path: str
+    manifest: dict
+
+    @property
+    def synthesis_path(self):
+        return os.path.join(self.path, "synthesis.onnx")
+
+
+def load_adaptor_pack(folder, codec_ids=None):
+    """Verify an adaptor pack; codec_ids (iterable of hex ids), when given, must contain its codec id."""
+    import onnx
+    m = _manifest(folder, ADAPTOR_FORMAT)
+    if not isinstance(m.get("name"), str) or not _NAME.match(m["name"]):
+        raise InvalidPack(f"manifest.json: bad name {m.get('name')!r}")
+    if not isinstance(m.get("version"), int) or isinstance(m["version"], bool) or m["version"] < 1:
+        raise InvalidPack("manifest.json: version must be an integer >= 1")
+    if m.get("task") != "image":
+        raise InvalidPack(f"manifest.json: unknown task {m.get('task')!r}")
+    cid = m.get("codec_id")
+    if not isinstance(cid, str) or not _HEX64.match(cid):
+        raise InvalidPack("manifest.json: bad codec_id")
+    if codec_ids is not None and cid not in set(codec_ids):
+        raise InvalidPack(f"manifest.json: codec {cid} is not loaded")
+    syn = m.get("synthesis") or {}
+    if "synthesis.onnx" not in m["files"]:
+        raise InvalidPack("synthesis.onnx: not listed in manifest.json")
+    graph = onnx.load(os.path.join(folder, "synthesis.onnx")).graph
+    if syn.get("input") not in [i.name for i in graph.input] or \
+            syn.get("output") not in [o.name for o in graph.output]:
+        raise InvalidPack("synthesis.onnx: input/output names of the manifest not in the graph")
+    return AdaptorPack(os.path.abspath(folder), m)
