@@ -10,6 +10,15 @@ import picocli.CommandLine.Command;
         subcommands = {EncodeCommand.class, DecodeCommand.class, PutCommand.class, GetCommand.class,
                 ListCommand.class, RemoveCommand.class, InfoCommand.class, RoundTripCommand.class})
 public final class Main {
+    // grpc-java logs transport details at INFO through java.util.logging; a CLI shows only problems.
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+    private static final java.util.logging.Logger SHADED_GRPC_LOG =
+            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc");
+
+    static {
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        SHADED_GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
