@@ -17,7 +17,12 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -70,6 +75,30 @@ class CodecServiceTest {
     void encodingIsDeterministic() {
         byte[] image = TestImages.png(200, 120);
         assertThat(encode(image).getBitstream()).isEqualTo(encode(image).getBitstream());
+    }
+
+    @Test
+    void concurrentRequestsAllSucceedWithIdenticalResults() throws Exception {
+        byte[] image = TestImages.png(160, 96);
+        byte[] bitstream = encode(image).getBitstream().toByteArray();
+        ByteString png = decode(bitstream).getPng();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<ByteString>> decodes = new ArrayList<>();
+            List<Future<ByteString>> encodes = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                decodes.add(pool.submit(() -> decode(bitstream).getPng()));
+                encodes.add(pool.submit(() -> encode(image).getBitstream()));
+            }
+            for (Future<ByteString> f : decodes) {
+                assertThat(f.get()).isEqualTo(png);
+            }
+            for (Future<ByteString> f : encodes) {
+                assertThat(f.get().toByteArray()).isEqualTo(bitstream);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
