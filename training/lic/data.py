@@ -28,11 +28,12 @@ def load_rgb(path):
 class CropSampler:
     """Holds all photos decoded in memory (the set is small) and samples crops from them."""
 
-    def __init__(self, folder, crop=128, seed=0, scale_range=(0.6, 1.0)):
+    def __init__(self, folder, crop=128, seed=0, scale_range=(0.6, 1.0), max_images=0):
         self.crop = crop
         self.rng = random.Random(seed)
         self.scale_range = scale_range
-        self.images = [load_rgb(p) for p in list_images(folder)]
+        paths = list_images(folder)
+        self.images = [load_rgb(p) for p in (paths[:max_images] if max_images else paths)]
 
     def _one(self):
         im = self.images[self.rng.randrange(len(self.images))]
@@ -53,3 +54,67 @@ class CropSampler:
 
     def batch(self, n):
         return torch.stack([self._one() for _ in range(n)])
+
+
+class GpuCropSampler:
+    """The same augmentation as CropSampler, done on the training device.
+
+    The photos are decoded once (PIL, on the CPU) into a pool of uint8 [3, H, W] tensors that live on
+    `device`; a batch is then cut, scaled, flipped and converted to float there, so that a GPU run does
+    not wait for the CPU. Scale augmentation: with scale s ~ U(scale_range), a square region of
+    crop/s pixels is resized to crop x crop (bicubic with antialiasing, clamped to [0, 1]), which is
+    what CropSampler's "down-scale the photo by s, then crop" does. Photos smaller than the crop are
+    up-scaled once when loaded. Random choices come from a CPU random.Random(seed), so sampling never
+    waits for the device. Returns float32 [n, 3, crop, crop] in [0, 1] on `device`.
+    """
+
+    def __init__(self, folder, crop=128, seed=0, scale_range=(0.6, 1.0), device="cuda", max_images=0):
+        self.crop = crop
+        self.rng = random.Random(seed)
+        self.scale_range = scale_range
+        self.device = torch.device(device)
+        self.images = []
+        self.bytes = 0
+        paths = list_images(folder)
+        if max_images:
+            paths = paths[:max_images]
+        for p in paths:
+            im = load_rgb(p)
+            w, h = im.size
+            if w < crop or h < crop:
+                im = im.resize((max(w, crop), max(h, crop)), Image.BICUBIC)
+            t = torch.from_numpy(np.asarray(im, dtype=np.uint8).transpose(2, 0, 1).copy())
+            self.images.append(t.to(self.device))
+            self.bytes += t.numel()
+        self._antialias = True
+
+    def _resize(self, region):
+        x = region[None].float()
+        try:
+            x = torch.nn.functional.interpolate(x, size=(self.crop, self.crop), mode="bicubic",
+                                                align_corners=False, antialias=self._antialias)
+        except (RuntimeError, NotImplementedError, TypeError):   # an old build without antialiasing
+            self._antialias = False
+            x = torch.nn.functional.interpolate(x, size=(self.crop, self.crop), mode="area")
+        return x[0].clamp_(0.0, 255.0)
+
+    def _one(self):
+        im = self.images[self.rng.randrange(len(self.images))]
+        _, h, w = im.shape
+        s = self.rng.uniform(*self.scale_range)
+        c = self.crop
+        if min(w, h) * s >= c and s < 0.999:
+            r = min(h, w, max(c, round(c / s)))
+            y0 = self.rng.randrange(h - r + 1)
+            x0 = self.rng.randrange(w - r + 1)
+            out = self._resize(im[:, y0:y0 + r, x0:x0 + r])
+        else:
+            y0 = self.rng.randrange(h - c + 1)
+            x0 = self.rng.randrange(w - c + 1)
+            out = im[:, y0:y0 + c, x0:x0 + c].float()
+        if self.rng.random() < 0.5:
+            out = out.flip(-1)
+        return out
+
+    def batch(self, n):
+        return torch.stack([self._one() for _ in range(n)]).div_(255.0)

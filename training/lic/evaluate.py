@@ -65,7 +65,8 @@ def psnr(a, b):
     return float("inf") if mse == 0 else float(10 * np.log10(255.0 ** 2 / mse))
 
 
-def evaluate_image(model, pack, image):
+def evaluate_image(model, pack, image, return_recon=False):
+    """Real-bitstream round trip of one uint8 [H, W, 3] image -> dict (and the decoded image)."""
     enc = Encoder(model, pack)
     h, w = image.shape[:2]
     pixels = h * w
@@ -83,13 +84,14 @@ def evaluate_image(model, pack, image):
     fz, fy = float_estimate_bits(model, y, z)
     iz, iy = int_estimate_bits(pack, lat)
     tz, ty = table_bits_z(pack, lat), table_bits_y(pack, lat)
-    return {
+    row = {
         "width": w, "height": h, "bytes": len(data),
         "bpp_real": len(data) * 8 / pixels,
         "bpp_est_float": (fz + fy) / pixels, "bpp_est_int": (iz + iy) / pixels, "bpp_table": (tz + ty) / pixels,
         "bpp_z_real": len(bs.z) * 8 / pixels, "bpp_z_est_float": fz / pixels,
         "psnr": psnr(image, recon), "encode_s": t1 - t0, "decode_s": t2 - t1,
     }
+    return (row, recon) if return_recon else row
 
 
 def main(argv=None):

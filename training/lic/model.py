@@ -42,17 +42,28 @@ class HyperpriorCodec(nn.Module):
         return scales, means
 
     def forward(self, x):
+        # Under torch.autocast (train.py --amp bf16) the four transforms run in reduced precision;
+        # quantisation and the likelihoods always run in float32 (autocast off, inputs cast up).
         y = self.g_a(x)
         z = self.h_a(y)
-        z_noisy, z_likelihoods = self.z_prior(z)
+        with _fp32(x):
+            y, z = y.float(), z.float()
+            z_noisy, z_likelihoods = self.z_prior(z)
         # h_s and g_s see rounded latents (straight-through), as they will after deployment;
         # the rate terms use additive noise (Minnen & Singh 2020, "Channel-wise autoregressive ...").
         scales, means = self.hyper_params(_ste_round(z) if self.training else z_noisy)
-        y_noisy = quantize(y, self.training, means)
-        y_likelihoods = gaussian_likelihood(y_noisy, scales, means)
-        y_hat = _ste_round(y - means) + means if self.training else y_noisy
+        with _fp32(x):
+            scales, means = scales.float(), means.float()
+            y_noisy = quantize(y, self.training, means)
+            y_likelihoods = gaussian_likelihood(y_noisy, scales, means)
+            y_hat = _ste_round(y - means) + means if self.training else y_noisy
         x_hat = self.g_s(y_hat)
         return {"x_hat": x_hat, "y_likelihoods": y_likelihoods, "z_likelihoods": z_likelihoods}
+
+
+def _fp32(x):
+    """Autocast switched off on x's device type (a no-op context when autocast is not in use)."""
+    return torch.autocast(device_type=x.device.type, enabled=False)
 
 
 def _ste_round(x):
