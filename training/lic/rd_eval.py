@@ -22,7 +22,6 @@ at its PSNR against each curve, interpolated with PCHIP in log-rate.
 import argparse
 import concurrent.futures as cf
 import datetime
-import hashlib
 import json
 import os
 import platform
@@ -39,7 +38,7 @@ from . import baselines, bdrate
 from .data import list_images, load_rgb
 from .evaluate import DEFAULT_KODAK, evaluate_image, psnr
 from .msssim import ms_ssim
-from .pack import load_codec_pack
+from .pack import load_codec_pack, sha256_file
 from .reference_points import REFERENCE_CURVES
 from .train import load_model
 
@@ -64,14 +63,6 @@ def pack_matches_checkpoint(model, pack):
     return True, ""
 
 
-def sha256_of(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def eval_pack(pack_dir, ckpt_path, images, label=None, check=True, log=print):
     model, ckpt = load_model(ckpt_path)
     pack = load_codec_pack(pack_dir)
@@ -93,7 +84,7 @@ def eval_pack(pack_dir, ckpt_path, images, label=None, check=True, log=print):
         "param": f"lambda={ckpt.get('lambda')}",
         "lambda": ckpt.get("lambda"), "step": ckpt.get("step"), "config": ckpt.get("config"),
         "codec_id": pack.codec_id, "pack": os.path.abspath(pack_dir), "checkpoint": os.path.abspath(ckpt_path),
-        "checkpoint_sha256": sha256_of(ckpt_path),
+        "checkpoint_sha256": sha256_file(ckpt_path),
         "bpp_est_float": float(np.mean([r["bpp_est_float"] for r in rows])),
         "encode_s": float(np.mean([r["encode_s"] for r in rows])),
         "decode_s": float(np.mean([r["decode_s"] for r in rows])),
