@@ -3,7 +3,8 @@
 Encoder: uint8 image -> edge-padded to multiples of 64 -> float g_a, h_a (torch) -> z_hat = floor(z+1/2)
          -> integer h_s (pack) -> scale index, mean_q -> q = floor(y - mean_q/2^F + 1/2) -> rANS -> container.
 Decoder: container -> latents using only the codec pack's two binary files (no torch, no floats in
-         anything that selects a CDF) -> y_hat = q + mean_q/2^F -> float g_s (torch) when a model is given.
+         anything that selects a CDF) -> y_hat = q + mean_q/2^F (-> * inv_gain[rate] for a variable-rate
+         pack) -> float g_s (torch) when a model is given.
 """
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ import numpy as np
 import torch
 
 from . import bitstream, inthyper, rans
-from .errors import CorruptBitstream, TooLarge, UnknownCodec
+from .errors import CorruptBitstream, InvalidArgument, TooLarge, UnknownCodec
 from .model import Y_STRIDE, Z_STRIDE
 from .pack import CodecPack, load_codec_pack  # noqa: F401  (re-exported: the pack reader)
 
@@ -77,26 +78,36 @@ def encode_latents(pack, latents, width, height, rate_index=0):
 
 
 class Encoder:
-    """Float analysis transforms from a model + the integer parts of a codec pack."""
+    """Float analysis transforms from a model + the integer parts of a codec pack. For a version 2
+    (variable-rate) pack the analysis output is scaled by the rate's gain, as encoder.onnx does."""
 
     def __init__(self, model, pack):
         if model.N != pack.net.N or model.M != pack.net.M:
             raise ValueError("model and codec pack disagree on N, M")
         self.model, self.pack = model.eval(), pack
 
+    def rate(self, rate_index):
+        r = self.pack.default_rate if rate_index is None else rate_index
+        if r not in self.pack.rate_indexes:
+            raise InvalidArgument(f"rate index {r} is not in codec {self.pack.codec_id}")
+        return r
+
     @torch.no_grad()
-    def analyse(self, image):
+    def analyse(self, image, rate_index=None):
         """uint8 [H, W, 3] -> (y float32 [M, Hp/16, Wp/16], z float32 [N, Hp/64, Wp/64])."""
         x = pad_image(image)
         y = self.model.g_a(x)
+        if self.pack.gains is not None:
+            y = y * torch.from_numpy(self.pack.gains.gain[self.rate(rate_index)]).view(1, -1, 1, 1)
         z = self.model.h_a(y)
         return y[0].numpy(), z[0].numpy()
 
-    def encode(self, image, return_latents=False):
+    def encode(self, image, return_latents=False, rate_index=None):
+        r = self.rate(rate_index)
         h, w = np.asarray(image).shape[:2]
-        y, z = self.analyse(image)
+        y, z = self.analyse(image, r)
         lat = quantize_latents(self.pack, y, z)
-        data = encode_latents(self.pack, lat, w, h)
+        data = encode_latents(self.pack, lat, w, h, r)
         return (data, lat) if return_latents else data
 
 
@@ -136,7 +147,12 @@ def synthesize(model, y_hat, width, height):
     return x[:, :height, :width].transpose(1, 2, 0).copy()
 
 
+def adaptor_input(pack, bs, lat):
+    """What the adaptor reads (docs/bitstream.md step 5): y_hat, times inv_gain[rate] for a v2 pack."""
+    return pack.adaptor_input(lat.y_hat(pack.net.F), bs.rate_index)
+
+
 def decode(packs, data, model):
     """Bitstream -> uint8 image, with the model's g_s standing in for the human adaptor."""
     bs, lat, pack = decode_latents(packs, data)
-    return synthesize(model, lat.y_hat(pack.net.F), bs.width, bs.height)
+    return synthesize(model, adaptor_input(pack, bs, lat), bs.width, bs.height)

@@ -20,20 +20,28 @@ def list_images(folder):
     return [os.path.join(folder, n) for n in names]
 
 
+def _pool(source, max_images):
+    """PIL RGB images of a folder, or a given list of PIL images (e.g. lic.synthetic's pool)."""
+    if isinstance(source, (list, tuple)):
+        return [im.convert("RGB") for im in source[:max_images or None]]
+    paths = list_images(source)
+    return [load_rgb(p) for p in (paths[:max_images] if max_images else paths)]
+
+
 def load_rgb(path):
     with Image.open(path) as im:
         return im.convert("RGB")
 
 
 class CropSampler:
-    """Holds all photos decoded in memory (the set is small) and samples crops from them."""
+    """Holds all photos decoded in memory (the set is small) and samples crops from them.
+    `folder` may also be a list of PIL images."""
 
     def __init__(self, folder, crop=128, seed=0, scale_range=(0.6, 1.0), max_images=0):
         self.crop = crop
         self.rng = random.Random(seed)
         self.scale_range = scale_range
-        paths = list_images(folder)
-        self.images = [load_rgb(p) for p in (paths[:max_images] if max_images else paths)]
+        self.images = _pool(folder, max_images)
 
     def _one(self):
         im = self.images[self.rng.randrange(len(self.images))]
@@ -75,11 +83,7 @@ class GpuCropSampler:
         self.device = torch.device(device)
         self.images = []
         self.bytes = 0
-        paths = list_images(folder)
-        if max_images:
-            paths = paths[:max_images]
-        for p in paths:
-            im = load_rgb(p)
+        for im in _pool(folder, max_images):
             w, h = im.size
             if w < crop or h < crop:
                 im = im.resize((max(w, crop), max(h, crop)), Image.BICUBIC)

@@ -36,3 +36,8 @@ class InvalidPack(LicError):
 
 class TooLarge(LicError):
     kind = "TOO_LARGE"
+
+
+class InvalidArgument(LicError):
+    """A request field is out of range (e.g. a rate index the codec pack does not have)."""
+    kind = "INVALID_ARGUMENT"

@@ -1,7 +1,7 @@
 """Rate-distortion evaluation with real bitstreams on the Kodak set.
 
     /usr/bin/python3 -m lic.evaluate --checkpoint runs/hyperprior-s/checkpoint.pt \\
-        --pack ../codec-core/src/main/resources/lic/packs/codec/default --out runs/eval-kodak.json
+        --pack ../codec-core/src/main/resources/lic/packs/codec/hyperprior-s --out runs/eval-kodak.json
 
 For every image: encode with the reference encoder, decode with the pack alone (latents must match
 the encoder's exactly), then g_s. Reported rates, all in bits per original pixel:
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from . import rans, tables
-from .codec import Encoder, decode_latents, encode_latents, quantize_latents, synthesize
+from .codec import Encoder, adaptor_input, decode_latents, encode_latents, quantize_latents, synthesize
 from .entropy import LIKELIHOOD_BOUND, gaussian_likelihood
 from .data import list_images, load_rgb
 from .pack import load_codec_pack
@@ -65,21 +65,22 @@ def psnr(a, b):
     return float("inf") if mse == 0 else float(10 * np.log10(255.0 ** 2 / mse))
 
 
-def evaluate_image(model, pack, image, return_recon=False):
+def evaluate_image(model, pack, image, return_recon=False, rate_index=None):
     """Real-bitstream round trip of one uint8 [H, W, 3] image -> dict (and the decoded image)."""
     enc = Encoder(model, pack)
+    rate = enc.rate(rate_index)
     h, w = image.shape[:2]
     pixels = h * w
     t0 = time.time()
-    y, z = enc.analyse(image)
+    y, z = enc.analyse(image, rate)
     lat = quantize_latents(pack, y, z)
-    data = encode_latents(pack, lat, w, h)
+    data = encode_latents(pack, lat, w, h, rate)
     t1 = time.time()
     bs, dec, _ = decode_latents(pack, data)
     for name, a in lat.arrays().items():
         if not np.array_equal(a, dec.arrays()[name]):
             raise AssertionError(f"decoded {name} differs from the encoder's")
-    recon = synthesize(model, dec.y_hat(pack.net.F), w, h)
+    recon = synthesize(model, adaptor_input(pack, bs, dec), w, h)
     t2 = time.time()
     fz, fy = float_estimate_bits(model, y, z)
     iz, iy = int_estimate_bits(pack, lat)

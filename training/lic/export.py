@@ -1,8 +1,8 @@
 """Export a trained checkpoint as a codec pack and the "human" adaptor pack.
 
     /usr/bin/python3 -m lic.export --checkpoint runs/hyperprior-s/checkpoint.pt \\
-        --codec-out ../codec-core/src/main/resources/lic/packs/codec/default \\
-        --adaptor-out ../adaptors/src/main/resources/lic/packs/adaptors/human
+        --codec-out ../codec-core/src/main/resources/lic/packs/codec/hyperprior-s \\
+        --adaptor-out ../adaptors/src/main/resources/lic/packs/adaptors/human-hyperprior-s
 
 Codec pack (docs/codec-pack.md): encoder.onnx (g_a + h_a, float32, opset 13, dynamic H/W),
 hyper_synthesis.bin (h_s quantised to integers, calibrated on z_hat of random training crops),
@@ -21,8 +21,10 @@ import torch
 from . import inthyper, tables
 from .data import CropSampler
 from .layers import GDN
+from . import model_vr
+from .gains import Gains
 from .model import EncoderGraph, SynthesisGraph
-from .pack import CODEC_FILES, codec_id, load_adaptor_pack, load_codec_pack, sha256_file
+from .pack import CODEC_FILES, CODEC_FILES_V2, codec_id, load_adaptor_pack, load_codec_pack, sha256_file
 from .train import DEFAULT_PHOTOS, load_model
 
 OPSET = 13
@@ -54,21 +56,30 @@ def frozen(module):
     return module
 
 
+def is_variable_rate(model):
+    return isinstance(model, model_vr.VariableRateCodec)
+
+
 @torch.no_grad()
 def calibration_z(model, folder, crops, crop_size=256, seed=0, batch=8):
-    """z_hat = floor(h_a(g_a(x)) + 1/2) for random training crops, [crops, N, h, w]."""
+    """z_hat = floor(h_a(g_a(x)) + 1/2) for random training crops, [crops, N, h, w]; for a variable-rate
+    model crop i is analysed at rate i mod R, so that h_s is calibrated over every rate."""
     sampler = CropSampler(folder, crop_size, seed=seed)
     out = []
     for i in range(0, crops, batch):
         x = sampler.batch(min(batch, crops - i))
-        out.append(torch.floor(model.h_a(model.g_a(x)) + 0.5))
+        y = model.g_a(x)
+        if is_variable_rate(model):
+            rate = torch.arange(i, i + x.shape[0]) % model.rates
+            y = y * model.gains(rate)[0]
+        out.append(torch.floor(model.h_a(y) + 0.5))
     return torch.cat(out)
 
 
-def _onnx_export(module, example, path, input_name, output_names, axes):
+def _onnx_export(module, example, path, input_names, output_names, axes):
     ref = frozen(module).eval()
     with torch.no_grad():      # the frozen copy must compute what the model computes
-        for a, b in zip(_tuple(module(example)), _tuple(ref(example))):
+        for a, b in zip(_tuple(module(*_tuple(example))), _tuple(ref(*_tuple(example)))):
             if not torch.allclose(a, b, rtol=1e-5, atol=1e-6):
                 raise AssertionError("frozen GDN differs from the model")
     module = ref
@@ -76,7 +87,7 @@ def _onnx_export(module, example, path, input_name, output_names, axes):
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False          # PyTorch >= 2.5: keep the TorchScript exporter (opset 13)
     torch.onnx.export(module, example, path, opset_version=OPSET, do_constant_folding=True,
-                      input_names=[input_name], output_names=list(output_names),
+                      input_names=list(_tuple(input_names)), output_names=list(output_names),
                       dynamic_axes=axes, **kwargs)
     import onnx
     onnx.checker.check_model(path)
@@ -87,21 +98,28 @@ def _onnx_export(module, example, path, input_name, output_names, axes):
 
 
 def export_codec(model, ckpt, out_dir, z_calib, name, frac_bits=inthyper.DEFAULT_F, zc=inthyper.DEFAULT_ZC,
-                 z_check=None, extra_card=""):
+                 z_check=None, extra_card="", default_rate=None):
     """Write the codec pack to out_dir; returns (CodecPack, report dict)."""
     os.makedirs(out_dir, exist_ok=True)
     for p in model.parameters():          # plain ops (no autograd.Function) in the traced graph
         p.requires_grad_(False)
     M, N = model.M, model.N
-    _onnx_export(EncoderGraph(model).eval(), torch.zeros(1, 3, 64, 64), os.path.join(out_dir, "encoder.onnx"),
-                 "image", ("y", "z"),
-                 {"image": {2: "H", 3: "W"}, "y": {2: "h", 3: "w"}, "z": {2: "hz", 3: "wz"}})
+    vr = is_variable_rate(model)
+    axes = {"image": {2: "H", 3: "W"}, "y": {2: "h", 3: "w"}, "z": {2: "hz", 3: "wz"}}
+    if vr:
+        _onnx_export(model_vr.EncoderGraph(model).eval(), (torch.zeros(1, 3, 64, 64), torch.ones(1, M, 1, 1)),
+                     os.path.join(out_dir, "encoder.onnx"), ("image", "gain"), ("y", "z"), axes)
+        gains = Gains(model.log_gain.detach().exp().float().numpy(), model.log_inv_gain.detach().exp().float().numpy())
+        gains.write(os.path.join(out_dir, "gains.bin"))
+    else:
+        _onnx_export(EncoderGraph(model).eval(), torch.zeros(1, 3, 64, 64), os.path.join(out_dir, "encoder.onnx"),
+                     "image", ("y", "z"), axes)
     net = inthyper.quantize(model.h_s, z_calib, frac_bits, zc)
     net.write(os.path.join(out_dir, "hyper_synthesis.bin"))
     tabs = tables.build(model.z_prior, frac_bits)
     tabs.write(os.path.join(out_dir, "entropy_tables.bin"))
 
-    files = {f: sha256_file(os.path.join(out_dir, f)) for f in CODEC_FILES}
+    files = {f: sha256_file(os.path.join(out_dir, f)) for f in (CODEC_FILES_V2 if vr else CODEC_FILES)}
     cid = codec_id(files)
     err = inthyper.compare(net, model.h_s, z_check if z_check is not None else z_calib)
     report = {"codec_id": cid, "N": N, "M": M, "F": frac_bits, "Zc": zc,
@@ -109,11 +127,20 @@ def export_codec(model, ckpt, out_dir, z_calib, name, frac_bits=inthyper.DEFAULT
               "int_vs_float_h_s": err}
     with open(os.path.join(out_dir, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
         f.write(_model_card(name, ckpt, report, extra_card))
-    manifest = {
-        "format": "lic-codec-pack", "format_version": 1, "codec_id": cid, "name": name,
-        "files": files, "encoder": {"input": "image", "y": "y", "z": "z"},
-        "rates": [{"index": 0, "lambda": ckpt.get("lambda")}], "model_card": "MODEL_CARD.md",
-    }
+    if vr:
+        manifest = {
+            "format": "lic-codec-pack", "format_version": 2, "codec_id": cid, "name": name,
+            "files": files, "encoder": {"input": "image", "gain": "gain", "y": "y", "z": "z"},
+            "default_rate": model.rates // 2 if default_rate is None else default_rate,
+            "rates": [{"index": r, "lambda": round(float(l), 6)} for r, l in enumerate(model.lambdas)],
+            "model_card": "MODEL_CARD.md",
+        }
+    else:
+        manifest = {
+            "format": "lic-codec-pack", "format_version": 1, "codec_id": cid, "name": name,
+            "files": files, "encoder": {"input": "image", "y": "y", "z": "z"},
+            "rates": [{"index": 0, "lambda": ckpt.get("lambda")}], "model_card": "MODEL_CARD.md",
+        }
     _write_json(os.path.join(out_dir, "manifest.json"), manifest)
     return load_codec_pack(out_dir), report
 
@@ -122,7 +149,8 @@ def export_adaptor(model, out_dir, cid):
     os.makedirs(out_dir, exist_ok=True)
     for p in model.parameters():
         p.requires_grad_(False)
-    _onnx_export(SynthesisGraph(model).eval(), torch.zeros(1, model.M, 4, 4), os.path.join(out_dir, "synthesis.onnx"),
+    graph = model_vr.SynthesisGraph(model) if is_variable_rate(model) else SynthesisGraph(model)
+    _onnx_export(graph.eval(), torch.zeros(1, model.M, 4, 4), os.path.join(out_dir, "synthesis.onnx"),
                  "y_hat", ("image",), {"y_hat": {2: "h", 3: "w"}, "image": {2: "H", 3: "W"}})
     manifest = {
         "format": "lic-adaptor-pack", "format_version": 1, "name": "human", "version": 1,
@@ -132,6 +160,21 @@ def export_adaptor(model, out_dir, cid):
     }
     _write_json(os.path.join(out_dir, "manifest.json"), manifest)
     return load_adaptor_pack(out_dir, [cid])
+
+
+def write_nominal(pack_dir, points):
+    """Record each rate's measured Kodak mean (real bitstreams) in a version 2 pack's manifest as
+    kodak_bpp / kodak_psnr. Descriptive fields: the codec id does not change."""
+    path = os.path.join(pack_dir, "manifest.json")
+    with open(path, encoding="utf-8") as f:
+        m = json.load(f)
+    by_rate = {p["rate_index"]: p for p in points}
+    for r in m["rates"]:
+        p = by_rate.get(r["index"])
+        if p is not None:
+            r["kodak_bpp"], r["kodak_psnr"] = round(p["bpp"], 4), round(p["psnr"], 3)
+    _write_json(path, m)
+    load_codec_pack(pack_dir)              # still a valid pack with the same id
 
 
 def _tuple(x):
@@ -146,8 +189,13 @@ def _write_json(path, obj):
 
 def _model_card(name, ckpt, report, extra):
     e = report["int_vs_float_h_s"]
-    return (f"# {name}\n\nMean-scale hyperprior (Minnen et al. 2018, without context model), "
-            f"N={report['N']}, M={report['M']}, lambda={ckpt.get('lambda')}, "
+    c = ckpt["config"]
+    what = (f"Variable-rate mean-scale hyperprior (lic.model_vr: gain units, sub-pixel synthesis "
+            f"{c.get('widths')}, linear paths {c.get('shortcut')}), N={report['N']}, M={report['M']}, "
+            f"{len(c['lambdas'])} rates, lambdas {c['lambdas']}, " if c.get("arch") == "vr1" else
+            f"Mean-scale hyperprior (Minnen et al. 2018, without context model), "
+            f"N={report['N']}, M={report['M']}, lambda={ckpt.get('lambda')}, ")
+    return (f"# {name}\n\n{what}"
             f"{ckpt.get('step')} training steps.\n\n"
             f"- codec id `{report['codec_id']}`\n"
             f"- integer h_s: int8 weights, uint8 activations, outputs in units 2^-{report['F']}, "
@@ -168,6 +216,7 @@ def main(argv=None):
     ap.add_argument("--name", default=None, help="pack name (default: the checkpoint's folder name)")
     ap.add_argument("--frac-bits", type=int, default=inthyper.DEFAULT_F)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--default-rate", type=int, default=None, help="variable-rate packs: default rate index")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -178,7 +227,8 @@ def main(argv=None):
     with open(args.checkpoint, "rb") as f:
         ck_hash = hashlib.sha256(f.read()).hexdigest()
     pack, report = export_codec(model, ckpt, args.codec_out, z_calib, name, args.frac_bits,
-                                z_check=z_check, extra_card=f"- checkpoint sha256 `{ck_hash}`\n")
+                                z_check=z_check, extra_card=f"- checkpoint sha256 `{ck_hash}`\n",
+                                default_rate=args.default_rate)
     export_adaptor(model, args.adaptor_out, pack.codec_id)
     report.pop("z_table_sizes")
     report["checkpoint_step"] = ckpt.get("step")

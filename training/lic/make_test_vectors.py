@@ -5,7 +5,9 @@
 rans/     coder-level vectors (tables, symbols, indexes -> exact bytes; bad streams and bad tables)
 hyper/    integer hyper-synthesis of the test pack: z_hat -> scale_q, mean_q (exact values)
 python/   bitstreams of the Python reference encoder with the test pack + <name>.expect.json
-invalid/  broken bitstreams + index.json (file -> expected error kind)
+python-vr/       the same for the variable-rate test pack (pack-vr/), at every rate index
+python-shipped/  the shipped variable-rate pack on a Kodak crop at every rate, with the reference PSNR
+invalid/, invalid-vr/  broken bitstreams + index.json (file -> expected error kind)
 
 Images are synthetic, generated here from fixed seeds; no dataset image is stored.
 """
@@ -26,11 +28,14 @@ from .pack import load_codec_pack
 REPO = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TV = os.path.join(REPO, "testvectors")
 PACK = os.path.join(TV, "pack")
+PACK_VR = os.path.join(TV, "pack-vr")
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 # (name, kind, width, height, seed)
 IMAGES = [("gradient_64x64", "gradient", 64, 64, 1), ("texture_100x70", "texture", 100, 70, 2),
           ("blocks_130x200", "blocks", 130, 200, 3), ("tiny_1x1", "texture", 1, 1, 4)]
+# The variable-rate test pack: these images at every rate index.
+IMAGES_VR = [IMAGES[0], IMAGES[1]]
 
 
 def synthetic_image(kind, width, height, seed):
@@ -60,10 +65,83 @@ def digest(a):
     return {"shape": list(a.shape), "sha256": hashlib.sha256(a.tobytes()).hexdigest()}
 
 
-def expect(data, bs, lat, name, source):
-    return {"bitstream": name + ".lic", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "width": bs.width, "height": bs.height, "rate_index": bs.rate_index, "codec_id": bs.codec_id_hex,
-            "latents": {k: digest(v) for k, v in lat.arrays().items()}, "source": source}
+def float_digest(a):
+    """Shape and SHA-256 of the little-endian float32 bytes of a channel-major array."""
+    a = np.ascontiguousarray(a, dtype="<f4")
+    return {"shape": list(a.shape), "sha256": hashlib.sha256(a.tobytes()).hexdigest()}
+
+
+def expect(data, bs, lat, name, source, adaptor_input=None):
+    e = {"bitstream": name + ".lic", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+         "width": bs.width, "height": bs.height, "rate_index": bs.rate_index, "codec_id": bs.codec_id_hex,
+         "latents": {k: digest(v) for k, v in lat.arrays().items()}, "source": source}
+    if adaptor_input is not None:
+        e["adaptor_input"] = float_digest(adaptor_input)
+    return e
+
+
+SHIPPED_VR = os.path.join(REPO, "codec-core", "src", "main", "resources", "lic", "packs", "codec", "hyperprior-vr")
+SHIPPED_VR_CHECKPOINT = os.path.join(REPO, "training", "checkpoints", "hyperprior-vr.pt")
+KODAK = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "kodak"))
+# A 256x192 crop of kodim23 (x, y, w, h): the image itself is not stored, only its bitstreams.
+SHIPPED_CROP = ("kodim23.png", 256, 128, 256, 192)
+
+
+def shipped_vr_vectors(load_model):
+    """python-shipped/: the shipped variable-rate pack on a Kodak crop at every rate, with the PSNR of the
+    Python reference decode (torch g_s from the checkpoint the pack was exported from), so that the Java
+    decoder (ONNX Runtime) can be checked for the same latents, the same adaptor input and the same PSNR."""
+    from .codec import adaptor_input, synthesize
+    from .data import load_rgb
+    from .evaluate import psnr
+    pack = load_codec_pack(SHIPPED_VR)
+    model, _ = load_model(SHIPPED_VR_CHECKPOINT)
+    name, x0, y0, w, h = SHIPPED_CROP
+    img = np.asarray(load_rgb(os.path.join(KODAK, name)), dtype=np.uint8)[y0:y0 + h, x0:x0 + w]
+    enc = Encoder(model, pack)
+    out = os.path.join(TV, "python-shipped")
+    for r in sorted(pack.rate_indexes):
+        data = enc.encode(img, rate_index=r)
+        bs, lat, _ = decode_latents(pack, data)
+        y_dec = adaptor_input(pack, bs, lat)
+        vname = f"kodim23_crop_r{r}"
+        e = expect(data, bs, lat, vname, f"python reference encoder, shipped pack, rate {r}", y_dec)
+        e["crop"] = {"image": name, "x": x0, "y": y0, "width": w, "height": h}
+        e["psnr"] = round(psnr(img, synthesize(model, y_dec, w, h)), 4)
+        _write(os.path.join(out, vname + ".lic"), data)
+        _write(os.path.join(out, vname + ".expect.json"), e)
+
+
+def vr_vectors(load_model):
+    """python-vr/: the variable-rate test pack's bitstreams at every rate index, with the digest of the
+    adaptor input y_hat * inv_gain[rate] (float32, docs/bitstream.md step 5); invalid-vr/: a rate index
+    past the pack's rates."""
+    from .codec import adaptor_input
+    pack = load_codec_pack(os.path.join(PACK_VR, "codec"))
+    model, _ = load_model(os.path.join(PACK_VR, "checkpoint.pt"))
+    enc = Encoder(model, pack)
+    out = os.path.join(TV, "python-vr")
+    for name, kind, w, h, seed in IMAGES_VR:
+        img = synthetic_image(kind, w, h, seed)
+        for r in sorted(pack.rate_indexes):
+            data = enc.encode(img, rate_index=r)
+            bs, lat, _ = decode_latents(pack, data)
+            vname = f"{name}_r{r}"
+            _write(os.path.join(out, vname + ".lic"), data)
+            _write(os.path.join(out, vname + ".expect.json"),
+                   expect(data, bs, lat, vname, f"python reference encoder, rate {r}, "
+                          f"lic.make_test_vectors.synthetic_image({kind!r}, {w}, {h}, {seed})",
+                          adaptor_input(pack, bs, lat)))
+    with open(os.path.join(out, f"{IMAGES_VR[0][0]}_r0.lic"), "rb") as f:
+        base = f.read()
+    bad = patch(base, 6, bytes([pack.gains.rates]))
+    try:
+        decode_latents(pack, bad)
+        raise AssertionError("a rate index past the pack's rates decodes")
+    except LicError as e:
+        assert e.kind == "UNKNOWN_CODEC", e
+    _write(os.path.join(TV, "invalid-vr", f"rate_index_{pack.gains.rates}.lic"), bad)
+    _write(os.path.join(TV, "invalid-vr", "index.json"), {f"rate_index_{pack.gains.rates}.lic": "UNKNOWN_CODEC"})
 
 
 def _write(path, data):
@@ -291,6 +369,9 @@ def main():
         _write(os.path.join(TV, "invalid", fname), data)
         index[fname] = kind
     _write(os.path.join(TV, "invalid", "index.json"), index)
+    vr_vectors(load_model)
+    if os.path.isdir(KODAK):
+        shipped_vr_vectors(load_model)
     print("vectors written to", TV)
 
 

@@ -9,13 +9,17 @@ import os
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .errors import InvalidPack
+from .gains import Gains
 from .inthyper import IntHyperNet
 from .tables import EntropyTables
 
 CODEC_FORMAT = "lic-codec-pack"
 ADAPTOR_FORMAT = "lic-adaptor-pack"
 CODEC_FILES = ("encoder.onnx", "entropy_tables.bin", "hyper_synthesis.bin")
+CODEC_FILES_V2 = CODEC_FILES + ("gains.bin",)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
@@ -34,15 +38,15 @@ def codec_id(files):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _manifest(folder, fmt):
+def _manifest(folder, fmt, versions=(1,)):
     path = os.path.join(folder, "manifest.json")
     try:
         with open(path, encoding="utf-8") as f:
             m = json.load(f)
     except (OSError, ValueError) as e:
         raise InvalidPack(f"{path}: {e}") from None
-    if not isinstance(m, dict) or m.get("format") != fmt or m.get("format_version") != 1:
-        raise InvalidPack(f"{path}: not a {fmt} of format_version 1")
+    if not isinstance(m, dict) or m.get("format") != fmt or m.get("format_version") not in versions:
+        raise InvalidPack(f"{path}: not a {fmt} of format_version {' or '.join(map(str, versions))}")
     files = m.get("files")
     if not isinstance(files, dict) or not files:
         raise InvalidPack(f"{path}: no files")
@@ -68,6 +72,7 @@ class CodecPack:
     codec_id: str              # 64 lowercase hex
     net: IntHyperNet
     tables: EntropyTables
+    gains: Gains = None        # version 2 (variable-rate) packs only
 
     @property
     def codec_id_bytes(self):
@@ -77,24 +82,49 @@ class CodecPack:
     def rate_indexes(self):
         return {r["index"] for r in self.manifest["rates"]}
 
+    @property
+    def default_rate(self):
+        return self.manifest.get("default_rate", 0)
+
+    def adaptor_input(self, y_hat, rate_index):
+        """y_dec of docs/bitstream.md step 5: y_hat * inv_gain[r] per channel (float32), or y_hat (v1)."""
+        if self.gains is None:
+            return y_hat
+        return (y_hat.astype(np.float32) * self.gains.inv_gain[rate_index][:, None, None]).astype(np.float32)
+
 
 def load_codec_pack(folder):
-    m = _manifest(folder, CODEC_FORMAT)
+    m = _manifest(folder, CODEC_FORMAT, versions=(1, 2))
+    version = m["format_version"]
     files = m["files"]
-    for name in CODEC_FILES:
+    for name in CODEC_FILES if version == 1 else CODEC_FILES_V2:
         if name not in files:
             raise InvalidPack(f"{name}: not listed in manifest.json")
     cid = codec_id(files)
     if m.get("codec_id") != cid:
         raise InvalidPack(f"manifest.json: codec_id {m.get('codec_id')} but the files give {cid}")
     rates = m.get("rates")
-    if not isinstance(rates, list) or [r.get("index") for r in rates if isinstance(r, dict)] != [0]:
-        raise InvalidPack("manifest.json: version 1 packs hold exactly one rate, index 0")
+    indexes = [r.get("index") for r in rates if isinstance(r, dict)] if isinstance(rates, list) else None
     net = IntHyperNet.read(os.path.join(folder, "hyper_synthesis.bin"))
     tables = EntropyTables.read(os.path.join(folder, "entropy_tables.bin"))
     if len(tables.z) != net.N:
         raise InvalidPack(f"entropy_tables.bin: {len(tables.z)} z tables for N = {net.N}")
-    return CodecPack(os.path.abspath(folder), m, cid, net, tables)
+    gains = None
+    if version == 1:
+        if indexes != [0]:
+            raise InvalidPack("manifest.json: version 1 packs hold exactly one rate, index 0")
+    else:
+        gains = Gains.read(os.path.join(folder, "gains.bin"))
+        if gains.M != net.M:
+            raise InvalidPack(f"gains.bin: {gains.M} channels for M = {net.M}")
+        if indexes != list(range(gains.rates)):
+            raise InvalidPack(f"manifest.json: rates must list indexes 0..{gains.rates - 1} in order")
+        default = m.get("default_rate")
+        if not isinstance(default, int) or isinstance(default, bool) or not 0 <= default < gains.rates:
+            raise InvalidPack("manifest.json: default_rate must be a listed rate index")
+        if not isinstance((m.get("encoder") or {}).get("gain"), str):
+            raise InvalidPack("manifest.json: encoder.gain (the gain input's name) is required")
+    return CodecPack(os.path.abspath(folder), m, cid, net, tables, gains)
 
 
 @dataclass

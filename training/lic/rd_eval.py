@@ -2,14 +2,15 @@
 (measured here with their command-line tools) and CompressAI's published hyperprior curves.
 
     /usr/bin/python3 -m lic.rd_eval \\
-        --pack ../codec-core/src/main/resources/lic/packs/codec/default --checkpoint runs/hyperprior-s/checkpoint.pt \\
+        --pack ../codec-core/src/main/resources/lic/packs/codec/hyperprior-s --checkpoint runs/hyperprior-s/checkpoint.pt \\
         [--pack DIR --checkpoint CKPT [--label NAME] ...] \\
         --out-json ../docs/rd/kodak-rd.json --out-png ../docs/rd/kodak-rd.png
 
 Ours: every image goes through lic.evaluate's real-bitstream path (reference encoder, rANS, container,
 pack-only latent decoding checked against the encoder, then the checkpoint's g_s); bpp = bitstream bytes
 (60-byte header and CRC included) * 8 / pixels. Packs with the same --label form one curve (one pack per
-rate for now); the pack must have been exported from its checkpoint (checked via the z entropy tables).
+rate of a version 1 pack; every rate index of a version 2, variable-rate pack); the pack must have been
+exported from its checkpoint (checked via the z entropy tables).
 Baselines: real file sizes of cjpeg / cwebp / avifenc outputs (lic.baselines), decoded by their own
 decoders. All metrics on 8-bit RGB: PSNR from the MSE over the three channels, MS-SSIM per lic.msssim;
 a curve point is the mean over images of bpp, PSNR and MS-SSIM (CompressAI's convention).
@@ -63,33 +64,43 @@ def pack_matches_checkpoint(model, pack):
     return True, ""
 
 
-def eval_pack(pack_dir, ckpt_path, images, label=None, check=True, log=print):
+def check_pack(pack_dir, ckpt_path):
+    """SystemExit unless the pack was exported from the checkpoint (run for every pack before any work)."""
+    model, _ = load_model(ckpt_path)
+    ok, why = pack_matches_checkpoint(model, load_codec_pack(pack_dir))
+    if not ok:
+        raise SystemExit(f"pack {pack_dir} was not exported from {ckpt_path}: {why}.\n"
+                         f"Export a matching pack first, e.g. python -m lic.export --checkpoint {ckpt_path} "
+                         f"--codec-out /tmp/rd-pack/codec --adaptor-out /tmp/rd-pack/human "
+                         f"(or name it with --unchecked, e.g. for an fp16 copy of the exported checkpoint)")
+
+
+def eval_pack(pack_dir, ckpt_path, images, label=None, log=print):
     model, ckpt = load_model(ckpt_path)
     pack = load_codec_pack(pack_dir)
-    if check:
-        ok, why = pack_matches_checkpoint(model, pack)
-        if not ok:
-            raise SystemExit(f"pack {pack_dir} was not exported from {ckpt_path}: {why}.\n"
-                             f"Export a matching pack first, e.g. python -m lic.export --checkpoint {ckpt_path} "
-                             f"--codec-out /tmp/rd-pack/codec --adaptor-out /tmp/rd-pack/human")
-    rows = []
-    for name, image in images:
-        r, recon = evaluate_image(model, pack, image, return_recon=True)
-        r["ms_ssim"] = ms_ssim(image, recon)
-        rows.append(r)
-        log(f"  {label or pack.manifest.get('name')} {name}: {r['bpp_real']:.4f} bpp, {r['psnr']:.3f} dB, "
-            f"MS-SSIM {r['ms_ssim']:.4f}")
-    point = _mean_point(rows, "bpp_real")
-    point.update({
-        "param": f"lambda={ckpt.get('lambda')}",
-        "lambda": ckpt.get("lambda"), "step": ckpt.get("step"), "config": ckpt.get("config"),
-        "codec_id": pack.codec_id, "pack": os.path.abspath(pack_dir), "checkpoint": os.path.abspath(ckpt_path),
-        "checkpoint_sha256": sha256_file(ckpt_path),
-        "bpp_est_float": float(np.mean([r["bpp_est_float"] for r in rows])),
-        "encode_s": float(np.mean([r["encode_s"] for r in rows])),
-        "decode_s": float(np.mean([r["decode_s"] for r in rows])),
-    })
-    return label or pack.manifest.get("name") or "ours", point
+    rates = sorted(pack.rate_indexes)
+    points = []
+    for rate in rates:
+        rows = []
+        for name, image in images:
+            r, recon = evaluate_image(model, pack, image, return_recon=True, rate_index=rate)
+            r["ms_ssim"] = ms_ssim(image, recon)
+            rows.append(r)
+            log(f"  {label or pack.manifest.get('name')} rate {rate} {name}: {r['bpp_real']:.4f} bpp, "
+                f"{r['psnr']:.3f} dB, MS-SSIM {r['ms_ssim']:.4f}")
+        lmbda = pack.manifest["rates"][rate].get("lambda", ckpt.get("lambda"))
+        point = _mean_point(rows, "bpp_real")
+        point.update({
+            "param": f"rate={rate} lambda={lmbda}", "rate_index": rate,
+            "lambda": lmbda, "step": ckpt.get("step"), "config": ckpt.get("config"),
+            "codec_id": pack.codec_id, "pack": os.path.abspath(pack_dir), "checkpoint": os.path.abspath(ckpt_path),
+            "checkpoint_sha256": sha256_file(ckpt_path),
+            "bpp_est_float": float(np.mean([r["bpp_est_float"] for r in rows])),
+            "encode_s": float(np.mean([r["encode_s"] for r in rows])),
+            "decode_s": float(np.mean([r["decode_s"] for r in rows])),
+        })
+        points.append(point)
+    return label or pack.manifest.get("name") or "ours", points
 
 
 def _mean_point(rows, bpp_key="bpp"):
@@ -339,6 +350,8 @@ def main(argv=None):
     ap.add_argument("--checkpoint", action="append", default=[], help="its checkpoint (one per --pack)")
     ap.add_argument("--label", action="append", default=[], help="curve name per pack (default: pack name)")
     ap.add_argument("--no-check", action="store_true", help="skip the pack-vs-checkpoint check")
+    ap.add_argument("--unchecked", action="append", default=[],
+                    help="skip the pack-vs-checkpoint check for this pack folder only (repeatable)")
     ap.add_argument("--data", default=DEFAULT_KODAK)
     ap.add_argument("--limit", type=int, default=0, help="first N images only (0 = all)")
     ap.add_argument("--codecs", default=",".join(MEASURED), help="measured baselines, comma-separated, or 'none'")
@@ -353,6 +366,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1, help="torch threads for our codec")
     ap.add_argument("--out-json", default=DEFAULT_JSON)
     ap.add_argument("--out-png", default=DEFAULT_PNG)
+    ap.add_argument("--write-nominal", action="store_true",
+                    help="write each rate's Kodak mean into its variable-rate pack's manifest (full set only)")
     args = ap.parse_args(argv)
     if len(args.pack) != len(args.checkpoint):
         ap.error("give one --checkpoint per --pack")
@@ -375,15 +390,27 @@ def main(argv=None):
 
     curves = {}
     ours = []
+    unchecked = {os.path.abspath(p) for p in args.unchecked}
+    for pdir, ck in zip(args.pack, args.checkpoint):
+        if not args.no_check and os.path.abspath(pdir) not in unchecked:
+            check_pack(pdir, ck)
     for i, (pdir, ck) in enumerate(zip(args.pack, args.checkpoint)):
-        label, point = eval_pack(pdir, ck, images, args.label[i] if args.label else None,
-                                 check=not args.no_check, log=lambda s: print(s, flush=True))
+        label, points = eval_pack(pdir, ck, images, args.label[i] if args.label else None,
+                                  log=lambda s: print(s, flush=True))
         if label not in curves:
             curves[label] = {"kind": "ours", "label": f"{label} (ours, real bitstreams)", "points": []}
             ours.append(label)
-        curves[label]["points"].append(point)
+        curves[label]["points"].extend(points)
     for o in ours:
         curves[o]["points"].sort(key=lambda p: p["bpp"])
+    if args.write_nominal:
+        if args.limit:
+            ap.error("--write-nominal needs the whole set (no --limit)")
+        from .export import write_nominal
+        for pdir in args.pack:
+            pack = load_codec_pack(pdir)
+            if pack.gains is not None:
+                write_nominal(pdir, [p for c in ours for p in curves[c]["points"] if p["codec_id"] == pack.codec_id])
 
     qualities = {c: _qualities(getattr(args, f"{c}_q")) for c in MEASURED}
     reused = {}

@@ -76,8 +76,14 @@ def save_checkpoint(path, model, opt, step, args, half=False):
 
 
 def load_model(path, map_location="cpu"):
-    """Model (float32, eval mode) and the checkpoint dict."""
+    """Model (float32, eval mode) and the checkpoint dict; variable-rate checkpoints (lic.train_vr,
+    config arch "vr1") give a lic.model_vr.VariableRateCodec."""
     ckpt = torch.load(path, map_location=map_location)
+    if ckpt["config"].get("arch") == "vr1":
+        from .train_vr import build_model
+        model = build_model(ckpt["config"])
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt["model"].items()})
+        return model.eval(), ckpt
     model = HyperpriorCodec(**ckpt["config"])
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt["model"].items()})
     return model.eval(), ckpt

@@ -34,6 +34,9 @@ def run(path, feeds):
                                          output_padding=tuple(a.get("output_padding", [0, 0])), **kw)
         elif op in ("Mul", "Div", "Add", "Sub"):
             out = {"Mul": torch.mul, "Div": torch.div, "Add": torch.add, "Sub": torch.sub}[op](ins[0], ins[1])
+        elif op == "DepthToSpace":
+            assert a.get("mode", b"DCR") in (b"CRD", "CRD"), "only CRD (pixel_shuffle) is used"
+            out = F.pixel_shuffle(ins[0], a["blocksize"])
         elif op in ("Sqrt", "Relu", "Identity"):
             out = {"Sqrt": torch.sqrt, "Relu": torch.relu, "Identity": lambda x: x}[op](ins[0])
         else:

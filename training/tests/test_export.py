@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import onnx_eval
-from conftest import PACK, SHIPPED_CODEC, SHIPPED_HUMAN
+from conftest import PACK, SHIPPED_CODEC, SHIPPED_CODEC_V1, SHIPPED_HUMAN, SHIPPED_HUMAN_V1
 from lic.codec import pad_image
 from lic.errors import InvalidPack
 from lic.export import export_adaptor, export_codec
@@ -97,9 +97,15 @@ def test_onnx_graphs_compute_the_model(exported):
     onnx_eval.assert_close(img2["image"], model.g_s(torch.round(y)).numpy())
 
 
-@pytest.mark.skipif(not os.path.exists(os.path.join(SHIPPED_CODEC, "manifest.json")), reason="no shipped pack yet")
-def test_shipped_packs_verify():
-    pack = load_codec_pack(SHIPPED_CODEC)
+@pytest.mark.parametrize("codec,human,version", [(SHIPPED_CODEC, SHIPPED_HUMAN, 2), (SHIPPED_CODEC_V1, SHIPPED_HUMAN_V1, 1)],
+                         ids=["hyperprior-vr", "hyperprior-s"])
+def test_shipped_packs_verify(codec, human, version):
+    pack = load_codec_pack(codec)
+    assert pack.manifest["format_version"] == version
     assert pack.net.N == len(pack.tables.z) and len(pack.tables.y) == 64
-    a = load_adaptor_pack(SHIPPED_HUMAN, [pack.codec_id])
+    a = load_adaptor_pack(human, [pack.codec_id])
     assert a.manifest["name"] == "human" and a.manifest["version"] == 1
+    if version == 2:
+        assert pack.gains.rates == len(pack.manifest["rates"]) >= 6
+        bpps = [r["kodak_bpp"] for r in pack.manifest["rates"]]
+        assert bpps == sorted(bpps) and bpps[0] < 0.2 and bpps[-1] > 0.8, bpps

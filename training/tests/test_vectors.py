@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from conftest import TV
-from lic.codec import decode_latents, encode_latents
+from lic.codec import adaptor_input, decode_latents, encode_latents
 from lic.errors import LicError
-from lic.make_test_vectors import digest
+from lic.make_test_vectors import digest, float_digest
 
 
 def _expects(folder):
@@ -31,6 +31,9 @@ def check_vector(path, packs):
         assert digest(arr) == e["latents"][name], f"{path}: {name}"
     # The entropy coder is deterministic: the same latents give the same bytes.
     assert encode_latents(pack, lat, bs.width, bs.height, bs.rate_index) == data
+    if "adaptor_input" in e:      # variable-rate packs: y_hat * inv_gain[rate], exact float32
+        assert float_digest(adaptor_input(pack, bs, lat)) == e["adaptor_input"], f"{path}: adaptor input"
+    return e
 
 
 def test_python_vectors_present():
@@ -48,8 +51,34 @@ def test_java_vectors(known_packs):
         check_vector(path, known_packs)
 
 
-def _invalid():
-    with open(os.path.join(TV, "invalid", "index.json")) as f:
+def test_python_vr_vectors_cover_every_rate(tiny_vr_pack, known_packs):
+    """The variable-rate test pack's vectors: every rate index, each with its adaptor-input digest."""
+    paths = _expects("python-vr")
+    rates = {check_vector(p, known_packs)["rate_index"] for p in paths}
+    assert rates == tiny_vr_pack.rate_indexes and len(paths) >= 2 * len(rates)
+
+
+def test_python_shipped_vectors_cover_every_rate(known_packs):
+    """The shipped variable-rate pack on a Kodak crop, every rate: latents, bytes and adaptor input."""
+    from conftest import SHIPPED_CODEC
+    from lic.pack import load_codec_pack
+    pack = load_codec_pack(SHIPPED_CODEC)
+    rates = {check_vector(p, known_packs)["rate_index"] for p in _expects("python-shipped")}
+    assert rates == pack.rate_indexes
+
+
+def test_java_vr_vectors_cover_every_rate(known_packs, tiny_vr_pack):
+    """Bitstreams of the Java encoder with the variable-rate packs (codec-core's MakeJavaVectors)."""
+    paths = _expects("java-vr")
+    found = {}
+    for p in paths:
+        e = check_vector(p, known_packs)
+        found.setdefault(e["codec_id"], set()).add(e["rate_index"])
+    assert found.get(tiny_vr_pack.codec_id) == tiny_vr_pack.rate_indexes, found
+
+
+def _invalid(folder="invalid"):
+    with open(os.path.join(TV, folder, "index.json")) as f:
         return sorted(json.load(f).items())
 
 
@@ -72,3 +101,12 @@ def test_corrupt_section_with_valid_crc_is_caught_by_rans(tiny_pack):
     with open(os.path.join(TV, "invalid", "y_corrupt_valid_crc.lic"), "rb") as f:
         with pytest.raises(CorruptStream):
             decode_latents(tiny_pack, f.read())
+
+
+@pytest.mark.parametrize("name,kind", _invalid("invalid-vr"))
+def test_invalid_vr_vector(name, kind, tiny_vr_pack):
+    with open(os.path.join(TV, "invalid-vr", name), "rb") as f:
+        data = f.read()
+    with pytest.raises(LicError) as e:
+        decode_latents(tiny_vr_pack, data)
+    assert e.value.kind == kind, str(e.value)

@@ -5,7 +5,7 @@ import dev.lic.core.entropy.CdfTables;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
 
-/** Benchmark inputs taken from the shipped codec pack, so the coder is timed on its real tables. */
+/** Benchmark inputs taken from the shipped default codec pack, so the coder is timed on its real tables. */
 final class BenchData {
     private BenchData() {}
 

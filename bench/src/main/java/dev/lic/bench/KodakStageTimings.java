@@ -11,13 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
- * Whole-image encode and decode times per stage over a folder of images (Kodak), with the shipped packs.
- * Every image is run once to warm up, then {@code repeats} times; the table gives, per stage, the mean
- * over images of each image's median. Usage: {@code KodakStageTimings <folder> [repeats] [threads]}.
+ * Whole-image encode and decode times per stage over a folder of images (Kodak), with the shipped packs
+ * (the variable-rate default codec pack). Every image is run once to warm up, then {@code repeats} times;
+ * the table gives, per stage, the mean over images of each image's median.
+ * Usage: {@code KodakStageTimings <folder> [repeats] [threads] [rate]}; the rate defaults to the pack's
+ * default rate.
  */
 public final class KodakStageTimings {
     private KodakStageTimings() {}
@@ -26,25 +29,28 @@ public final class KodakStageTimings {
         Path folder = Path.of(args.length > 0 ? args[0] : "../shared/data/kodak");
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+        OptionalInt rate = args.length > 3 ? OptionalInt.of(Integer.parseInt(args[3])) : OptionalInt.empty();
         List<Path> images;
         try (Stream<Path> s = Files.list(folder)) {
             images = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
         }
         try (Codec codec = Codec.open(CodecOptions.defaults().withIntraOpThreads(threads))) {
+            String codecId = codec.defaultCodecId();
+            int rateIndex = rate.orElse(codec.codecPack(codecId).defaultRate());
             int n = images.size();
             long[][] enc = new long[n][];
             long[][] dec = new long[n][];
             long bytes = 0;
             for (int i = 0; i < n; i++) {
                 byte[] image = Files.readAllBytes(images.get(i));
-                byte[] bitstream = codec.encode(image, 0).bitstream();
+                byte[] bitstream = codec.encode(image, codecId, rateIndex).bitstream();
                 codec.decode(bitstream, "human").pngBytes();
                 bytes += bitstream.length;
                 EncodeTimings[] e = new EncodeTimings[repeats];
                 DecodeTimings[] d = new DecodeTimings[repeats];
                 long[] png = new long[repeats];
                 for (int r = 0; r < repeats; r++) {
-                    EncodeResult er = codec.encode(image, 0);
+                    EncodeResult er = codec.encode(image, codecId, rateIndex);
                     e[r] = er.timings();
                     DecodeResult dr = codec.decode(er.bitstream(), "human");
                     d[r] = dr.timings();
@@ -62,6 +68,8 @@ public final class KodakStageTimings {
             }
             System.out.printf("%d images, %d repeats, %d threads, %s, %s%n", n, repeats, threads,
                     Runtime.version(), System.getProperty("os.arch"));
+            System.out.printf("codec %s (%s), rate %d%n", codec.codecPack(codecId).name(), codecId.substring(0, 12),
+                    rateIndex);
             System.out.printf("mean bitstream %.0f bytes%n%n", bytes / (double) n);
             table("encode", new String[] {"image read", "analysis (ORT)", "integer h_s", "entropy coding",
                     "container", "total"}, enc);

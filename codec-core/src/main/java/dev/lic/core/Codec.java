@@ -13,6 +13,7 @@ import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
 import dev.lic.core.pipeline.HyperPrior;
+import dev.lic.core.pipeline.InverseGain;
 import dev.lic.core.pipeline.LatentQuantizer;
 import dev.lic.core.pipeline.SectionCoder;
 
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -33,8 +35,9 @@ import java.util.concurrent.ForkJoinPool;
  * the open with INVALID_PACK. After that a {@code Codec} is immutable and safe for concurrent use. Every
  * failure is a {@link LicException} with its {@link ErrorKind}.
  *
- * <p>Encode: read image (limits) → analysis graph → round z → integer h_s → scale indexes → quantise y
- * → rANS z and y → container. Decode: container → rANS z → integer h_s → rANS y → y_hat → adaptor graph
+ * <p>Encode: read image (limits) → analysis graph (fed the rate's gain for a variable-rate pack) → round
+ * z → integer h_s → scale indexes → quantise y → rANS z and y → container. Decode: container → rANS z →
+ * integer h_s → rANS y → y_hat (times the rate's inverse gain for a variable-rate pack) → adaptor graph
  * → 8-bit RGB. Everything that decides entropy decoding is integer arithmetic; the float graphs only shape
  * pixels.
  */
@@ -106,18 +109,30 @@ public final class Codec implements AutoCloseable {
         return new Codec(options.limits(), codecs, adaptors, executor);
     }
 
+    /** Encodes with the first codec pack of the options at its default rate. */
+    public EncodeResult encode(byte[] imageBytes) {
+        return encode(imageBytes, defaultCodecId, OptionalInt.empty());
+    }
+
     /** Encodes with the first codec pack of the options. */
     public EncodeResult encode(byte[] imageBytes, int rateIndex) {
-        return encode(imageBytes, defaultCodecId, rateIndex);
+        return encode(imageBytes, defaultCodecId, OptionalInt.of(rateIndex));
+    }
+
+    /** Encodes with codec {@code codecId} at rate {@code rateIndex}; see {@link #encode(byte[], String, OptionalInt)}. */
+    public EncodeResult encode(byte[] imageBytes, String codecId, int rateIndex) {
+        return encode(imageBytes, codecId, OptionalInt.of(rateIndex));
     }
 
     /**
      * Encodes a PNG or JPEG image.
      *
+     * @param rateIndex index into the pack's rates; empty means the pack's default rate
+     *     ({@link CodecPack#defaultRate()})
      * @throws LicException INVALID_IMAGE, TOO_LARGE, UNKNOWN_CODEC (codec id not loaded), INVALID_ARGUMENT
      *     (rate index not in the pack)
      */
-    public EncodeResult encode(byte[] imageBytes, String codecId, int rateIndex) {
+    public EncodeResult encode(byte[] imageBytes, String codecId, OptionalInt rateIndex) {
         if (imageBytes == null) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "image bytes are required");
         }
@@ -125,14 +140,15 @@ public final class Codec implements AutoCloseable {
         if (codec == null) {
             throw new LicException(ErrorKind.UNKNOWN_CODEC, "codec " + codecId + " is not loaded");
         }
-        if (!codec.pack.hasRate(rateIndex)) {
-            throw new LicException(ErrorKind.INVALID_ARGUMENT, "rate index " + rateIndex + " is not in codec "
-                    + codecId);
+        int rate = rateIndex.orElse(codec.pack.defaultRate());
+        if (!codec.pack.hasRate(rate)) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "rate index " + rate + " is not in codec "
+                    + codecId + " (it has 0.." + (codec.pack.rates().size() - 1) + ")");
         }
         long t0 = System.nanoTime();
         PaddedImage image = ImageReader.read(imageBytes, limits);
         long t1 = System.nanoTime();
-        AnalysisSession.Latents latents = codec.analysis.run(image);
+        AnalysisSession.Latents latents = codec.analysis.run(image, rate);
         int[] zHat = LatentQuantizer.roundZ(latents.z());
         long t2 = System.nanoTime();
         HyperPrior.Parameters params = codec.hyper.run(zHat, latents.zHeight(), latents.zWidth(), hyperExecutor);
@@ -142,10 +158,10 @@ public final class Codec implements AutoCloseable {
         byte[] z = SectionCoder.encodeZ(zHat, latents.zChannels(), latents.zHeight(), latents.zWidth(), tables.z());
         byte[] y = SectionCoder.encodeY(q, params.scaleIndex(), tables.y());
         long t4 = System.nanoTime();
-        byte[] bitstream = BitstreamFormat.write(rateIndex, codecId, image.width(), image.height(), z, y);
+        byte[] bitstream = BitstreamFormat.write(rate, codecId, image.width(), image.height(), z, y);
         long t5 = System.nanoTime();
         double bpp = bitstream.length * 8.0 / ((double) image.width() * image.height());
-        return new EncodeResult(bitstream, image.width(), image.height(), bpp, codecId, rateIndex,
+        return new EncodeResult(bitstream, image.width(), image.height(), bpp, codecId, rate,
                 new EncodeTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4));
     }
 
@@ -163,8 +179,8 @@ public final class Codec implements AutoCloseable {
         Stages stages = new Stages();
         Latents latents = latents(parsed, stages);
         long t2 = System.nanoTime();
-        float[] yHat = LatentQuantizer.reconstructY(latents.q(), latents.meanQ(), latents.fractionBits());
-        float[] planes = adaptor.synthesis.run(yHat, latents.yChannels(), latents.yHeight(), latents.yWidth());
+        float[] yDec = adaptorInput(parsed.codec.pack, latents);
+        float[] planes = adaptor.synthesis.run(yDec, latents.yChannels(), latents.yHeight(), latents.yWidth());
         long t3 = System.nanoTime();
         RgbImage image = RgbImage.fromPlanes(planes, 16 * latents.yWidth(), 16 * latents.yHeight(),
                 parsed.header.width(), parsed.header.height());
@@ -178,6 +194,28 @@ public final class Codec implements AutoCloseable {
         return latents(parse(bitstream), new Stages());
     }
 
+    /**
+     * What an adaptor graph gets for these latents (docs/bitstream.md steps 4 and 5): {@code y_hat}, times
+     * {@code inv_gain[rate]} per channel for a variable-rate pack; {@code [M][h][w]}, channel-major.
+     *
+     * @throws LicException UNKNOWN_CODEC when the latents' codec or rate is not loaded
+     */
+    public float[] adaptorInput(Latents latents) {
+        BitstreamHeader header = latents.header();
+        CodecPack pack = codec(header.codecId()).pack;
+        if (!pack.hasRate(header.rateIndex())) {
+            throw new LicException(ErrorKind.UNKNOWN_CODEC, "rate index " + header.rateIndex() + " is not in codec "
+                    + header.codecId());
+        }
+        return adaptorInput(pack, latents);
+    }
+
+    private static float[] adaptorInput(CodecPack pack, Latents latents) {
+        float[] y = LatentQuantizer.reconstructY(latents.q(), latents.meanQ(), latents.fractionBits());
+        pack.gains().ifPresent(g -> InverseGain.apply(y, g.inverseGain(latents.header().rateIndex())));
+        return y;
+    }
+
     /** Validates the container (CRC included, no entropy decoding) and returns its header. */
     public BitstreamHeader inspect(byte[] bitstream) {
         checkLength(bitstream);
@@ -189,7 +227,7 @@ public final class Codec implements AutoCloseable {
         return codecs.keySet();
     }
 
-    /** The codec pack {@link #encode(byte[], int)} uses. */
+    /** The codec pack {@link #encode(byte[])} and {@link #encode(byte[], int)} use. */
     public String defaultCodecId() {
         return defaultCodecId;
     }

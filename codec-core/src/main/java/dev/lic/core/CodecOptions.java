@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What {@link Codec#open} loads and how it runs.
  *
- * @param codecPacks codec packs to load; the first is the one {@link Codec#encode(byte[], int)} uses
+ * @param codecPacks codec packs to load; the first is the one {@link Codec#encode(byte[])} uses, the others
+ *     serve bitstreams that name them
  * @param adaptorPacks adaptor packs to load; each must name a codec pack of {@code codecPacks}
  * @param intraOpThreads threads one request may use, in ONNX Runtime and in the integer hyper-synthesis
  *     ({@code >= 1}); results never depend on it
@@ -18,10 +19,21 @@ import java.util.Objects;
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                            boolean useCuda, Limits limits) {
-    /** The codec pack bundled in codec-core's jar. */
-    public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/default";
-    /** The human adaptor pack bundled in the adaptors jar. */
-    public static final String DEFAULT_HUMAN_ADAPTOR = "lic/packs/adaptors/human";
+    /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
+    public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
+    /**
+     * The single-rate codec pack (format version 1) that shipped before, bundled in codec-core's jar and
+     * loaded after the default so that bitstreams made with it keep decoding.
+     */
+    public static final String LEGACY_CODEC_PACK_V1 = "lic/packs/codec/hyperprior-s";
+    /** The human adaptor of {@link #DEFAULT_CODEC_PACK}, bundled in the adaptors jar. */
+    public static final String DEFAULT_HUMAN_ADAPTOR = "lic/packs/adaptors/human-hyperprior-vr";
+    /** The human adaptor of {@link #LEGACY_CODEC_PACK_V1}, bundled in the adaptors jar. */
+    public static final String LEGACY_HUMAN_ADAPTOR_V1 = "lic/packs/adaptors/human-hyperprior-s";
+    /** Every bundled codec pack (classpath prefixes), the encoding default first. */
+    public static final List<String> BUNDLED_CODEC_PACKS = List.of(DEFAULT_CODEC_PACK, LEGACY_CODEC_PACK_V1);
+    /** Every bundled adaptor pack (classpath prefixes). */
+    public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
 
     public CodecOptions {
         codecPacks = List.copyOf(codecPacks);
@@ -36,12 +48,12 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     /**
-     * The bundled packs (classpath {@value #DEFAULT_CODEC_PACK} and {@value #DEFAULT_HUMAN_ADAPTOR}), up to 4
-     * threads per request, CPU, default limits.
+     * The bundled packs ({@link #BUNDLED_CODEC_PACKS}, {@link #BUNDLED_ADAPTOR_PACKS}; the adaptors need the
+     * adaptors jar on the class path), up to 4 threads per request, CPU, default limits.
      */
     public static CodecOptions defaults() {
-        return new CodecOptions(List.of(PackSource.classpath(DEFAULT_CODEC_PACK)),
-                List.of(PackSource.classpath(DEFAULT_HUMAN_ADAPTOR)),
+        return new CodecOptions(BUNDLED_CODEC_PACKS.stream().map(PackSource::classpath).toList(),
+                BUNDLED_ADAPTOR_PACKS.stream().map(PackSource::classpath).toList(),
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), false, Limits.defaults());
     }
 

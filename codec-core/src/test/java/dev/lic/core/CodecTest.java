@@ -135,7 +135,9 @@ class CodecTest {
         assertThatThrownBy(() -> TestData.tinyOptions(1).withCodecPacks(List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Limits(10, 70_000, 100)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(CodecOptions.defaults().codecPacks()).singleElement()
-                .extracting(PackSource::describe).isEqualTo("classpath:" + CodecOptions.DEFAULT_CODEC_PACK);
+        assertThat(CodecOptions.defaults().codecPacks()).extracting(PackSource::describe).containsExactly(
+                "classpath:" + CodecOptions.DEFAULT_CODEC_PACK, "classpath:" + CodecOptions.LEGACY_CODEC_PACK_V1);
+        assertThat(CodecOptions.defaults().adaptorPacks()).extracting(PackSource::describe).containsExactly(
+                "classpath:" + CodecOptions.DEFAULT_HUMAN_ADAPTOR, "classpath:" + CodecOptions.LEGACY_HUMAN_ADAPTOR_V1);
     }
 }

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks a bitstream against its {@code .expect.json} (testvectors/README.md): size and hash of the file,
- * header fields, the digests of the decoded latents, a byte-exact re-encoding of those latents, and a
- * full decode through the human adaptor to an image of the right size.
+ * header fields, the digests of the decoded latents (and of the adaptor input, when listed), a byte-exact
+ * re-encoding of those latents, and a full decode through the human adaptor to an image of the right size.
  */
 public final class Expectations {
     private Expectations() {
@@ -45,6 +45,13 @@ public final class Expectations {
                 latents.yWidth());
         checkDigest(digests.get("mean_q"), latents.meanQ(), latents.yChannels(), latents.yHeight(), latents.yWidth());
         checkDigest(digests.get("q"), latents.q(), latents.yChannels(), latents.yHeight(), latents.yWidth());
+        JsonNode adaptorInput = expect.get("adaptor_input");
+        if (adaptorInput != null) { // y_hat * inv_gain[rate], the floats every adaptor must get
+            assertThat(TestData.ints(adaptorInput.get("shape")))
+                    .containsExactly(latents.yChannels(), latents.yHeight(), latents.yWidth());
+            assertThat(TestData.floatDigest(codec.adaptorInput(latents))).as("adaptor input")
+                    .isEqualTo(adaptorInput.get("sha256").textValue());
+        }
 
         CodecPack pack = codec.codecPack(latents.header().codecId());
         byte[] z = SectionCoder.encodeZ(latents.zHat(), latents.zChannels(), latents.zHeight(), latents.zWidth(),

@@ -13,23 +13,37 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** testvectors/invalid: every broken bitstream gives the error kind of index.json, on every entry point. */
+/**
+ * testvectors/invalid (single-rate test pack) and testvectors/invalid-vr (variable-rate test pack): every
+ * broken bitstream gives the error kind of index.json, on every entry point.
+ */
 class InvalidBitstreamsTest {
     private static Codec codec;
+    private static Codec vrCodec;
 
     @BeforeAll
     static void open() {
         codec = Codec.open(TestData.tinyOptions(1));
+        vrCodec = Codec.open(TestData.tinyVrOptions(1));
     }
 
     @AfterAll
     static void close() {
         codec.close();
+        vrCodec.close();
     }
 
     @TestFactory
     Stream<DynamicTest> eachFileGivesItsErrorKind() {
-        Path dir = TestData.vectors().resolve("invalid");
+        return cases(codec, TestData.vectors().resolve("invalid"));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachVariableRateFileGivesItsErrorKind() {
+        return cases(vrCodec, TestData.vectors().resolve("invalid-vr"));
+    }
+
+    private static Stream<DynamicTest> cases(Codec codec, Path dir) {
         JsonNode index = TestData.json(dir.resolve("index.json"));
         assertThat(index.size()).isPositive();
         return index.properties().stream().map((Map.Entry<String, JsonNode> e) ->

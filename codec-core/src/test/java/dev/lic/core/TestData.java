@@ -46,14 +46,40 @@ public final class TestData {
         return vectors().resolve("pack/human");
     }
 
-    /** The shipped default codec pack's folder in the sources. */
-    public static Path defaultCodecPack() {
-        return repoRoot().resolve("codec-core/src/main/resources/" + CodecOptions.DEFAULT_CODEC_PACK);
+    /** The tiny variable-rate (format version 2) test codec pack. */
+    public static Path tinyVrCodecPack() {
+        return vectors().resolve("pack-vr/codec");
     }
 
-    /** The shipped human adaptor's folder in the adaptors module's sources. */
+    public static Path tinyVrHumanPack() {
+        return vectors().resolve("pack-vr/human");
+    }
+
+    /** The shipped default (variable-rate) codec pack's folder in the sources. */
+    public static Path defaultCodecPack() {
+        return codecPackSources(CodecOptions.DEFAULT_CODEC_PACK);
+    }
+
+    /** Its human adaptor's folder in the adaptors module's sources. */
     public static Path defaultHumanPack() {
-        return repoRoot().resolve("adaptors/src/main/resources/" + CodecOptions.DEFAULT_HUMAN_ADAPTOR);
+        return adaptorPackSources(CodecOptions.DEFAULT_HUMAN_ADAPTOR);
+    }
+
+    /** The single-rate codec pack shipped before, kept for its bitstreams. */
+    public static Path legacyCodecPack() {
+        return codecPackSources(CodecOptions.LEGACY_CODEC_PACK_V1);
+    }
+
+    public static Path legacyHumanPack() {
+        return adaptorPackSources(CodecOptions.LEGACY_HUMAN_ADAPTOR_V1);
+    }
+
+    private static Path codecPackSources(String classpathPrefix) {
+        return repoRoot().resolve("codec-core/src/main/resources/" + classpathPrefix);
+    }
+
+    private static Path adaptorPackSources(String classpathPrefix) {
+        return repoRoot().resolve("adaptors/src/main/resources/" + classpathPrefix);
     }
 
     public static boolean defaultPacksPresent() {
@@ -68,10 +94,26 @@ public final class TestData {
                 .withIntraOpThreads(threads);
     }
 
+    public static CodecOptions tinyVrOptions(int threads) {
+        return CodecOptions.defaults()
+                .withCodecPacks(List.of(PackSource.directory(tinyVrCodecPack())))
+                .withAdaptorPacks(List.of(PackSource.directory(tinyVrHumanPack())))
+                .withIntraOpThreads(threads);
+    }
+
+    /** The shipped default codec pack and its human adaptor, read from the source folders. */
     public static CodecOptions defaultPackOptions(int threads) {
         return CodecOptions.defaults()
                 .withCodecPacks(List.of(PackSource.directory(defaultCodecPack())))
                 .withAdaptorPacks(List.of(PackSource.directory(defaultHumanPack())))
+                .withIntraOpThreads(threads);
+    }
+
+    /** The legacy single-rate codec pack and its human adaptor, read from the source folders. */
+    public static CodecOptions legacyPackOptions(int threads) {
+        return CodecOptions.defaults()
+                .withCodecPacks(List.of(PackSource.directory(legacyCodecPack())))
+                .withAdaptorPacks(List.of(PackSource.directory(legacyHumanPack())))
                 .withIntraOpThreads(threads);
     }
 
@@ -111,6 +153,13 @@ public final class TestData {
     public static String digest(int[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(values);
+        return sha256(b.array());
+    }
+
+    /** SHA-256 hex of the values as little-endian float32: the digest of an {@code adaptor_input}. */
+    public static String floatDigest(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
         return sha256(b.array());
     }
 

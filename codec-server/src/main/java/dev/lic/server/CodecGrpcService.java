@@ -6,6 +6,7 @@ import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
+import dev.lic.core.pack.CodecPack;
 import dev.lic.proto.v1.AdaptorInfo;
 import dev.lic.proto.v1.CodecGrpc;
 import dev.lic.proto.v1.CodecInfo;
@@ -16,11 +17,13 @@ import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.EncodeRequest;
 import dev.lic.proto.v1.EncodeResponse;
 import dev.lic.proto.v1.Limits;
+import dev.lic.proto.v1.RateInfo;
 import dev.lic.server.store.BitstreamStore;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.util.OptionalInt;
 
 /** gRPC Codec service: a thin layer over codec-core; all errors go through {@link GrpcErrors}. */
 @GrpcService
@@ -48,19 +51,33 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                 throw new LicException(ErrorKind.TOO_LARGE, "image of " + image.length
                         + " bytes is over the limit of " + config.limits().maxImageBytes());
             }
-            EncodeResult result = codec.encode(image, request.getRateIndex());
+            EncodeResult result = codec.encode(image, codec.defaultCodecId(), rateIndex(request));
             EncodeResponse.Builder response = EncodeResponse.newBuilder()
                     .setBitstream(ByteString.copyFrom(result.bitstream()))
                     .setBpp(result.bitsPerPixel())
                     .setWidth(result.width())
                     .setHeight(result.height())
                     .setCodecId(result.codecId())
+                    .setRateIndex(result.rateIndex())
                     .setTimings(StageTimingsMapper.of(result.timings()));
             if (request.getStore()) {
                 response.setStoredId(store.put(result.bitstream()).id());
             }
             return response.build();
         });
+    }
+
+    /** The requested rate, or empty for the pack's default; a uint32 past the int range is no rate of any pack. */
+    private OptionalInt rateIndex(EncodeRequest request) {
+        if (!request.hasRateIndex()) {
+            return OptionalInt.empty();
+        }
+        int rate = request.getRateIndex();
+        if (rate < 0) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "rate index " + Integer.toUnsignedString(rate)
+                    + " is not in codec " + codec.defaultCodecId());
+        }
+        return OptionalInt.of(rate);
     }
 
     @Override
@@ -95,12 +112,26 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                             .setMaxPixels(config.limits().maxPixels())
                             .setMaxImageBytes(config.limits().maxImageBytes())
                             .setMaxBitstreamBytes(config.limits().maxBitstreamBytes()));
-            codec.codecIds().stream().sorted().map(codec::codecPack).forEach(pack -> response.addCodecs(
-                    CodecInfo.newBuilder().setCodecId(pack.codecId()).setName(pack.name())
-                            .addAllRateIndexes(pack.rates().stream().map(r -> r.index()).toList())));
+            codec.codecIds().stream().sorted().map(codec::codecPack).forEach(pack -> response.addCodecs(info(pack)));
             codec.adaptors().forEach(a -> response.addAdaptors(AdaptorInfo.newBuilder()
                     .setName(a.name()).setVersion(a.version()).setCodecId(a.codecId()).setTask(a.task())));
             return response.build();
         });
+    }
+
+    private static CodecInfo info(CodecPack pack) {
+        CodecInfo.Builder info = CodecInfo.newBuilder().setCodecId(pack.codecId()).setName(pack.name())
+                .setDefaultRateIndex(pack.defaultRate());
+        for (CodecPack.Rate r : pack.rates()) {
+            info.addRateIndexes(r.index());
+            info.addRates(RateInfo.newBuilder().setIndex(r.index()).setLambda(orZero(r.lambda()))
+                    .setKodakBpp(orZero(r.kodakBpp())).setKodakPsnr(orZero(r.kodakPsnr())));
+        }
+        return info.build();
+    }
+
+    /** The API's "not given" for a descriptive number is 0 (the pack's is NaN). */
+    private static double orZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
     }
 }

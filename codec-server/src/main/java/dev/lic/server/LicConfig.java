@@ -39,7 +39,7 @@ public interface LicConfig {
     }
 
     interface Packs {
-        /** Codec pack folders; empty = the pack shipped inside the server. */
+        /** Codec pack folders, the encoding default first; empty = the packs shipped inside the server. */
         Optional<List<String>> codec();
 
         /** Adaptor pack folders; empty = the adaptors shipped inside the server. */

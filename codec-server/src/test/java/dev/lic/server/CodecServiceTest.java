@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.lic.core.TestData;
 import dev.lic.proto.v1.CodecGrpc;
+import dev.lic.proto.v1.CodecInfo;
 import dev.lic.proto.v1.DecodeRequest;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeRequest;
 import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.EncodeRequest;
 import dev.lic.proto.v1.EncodeResponse;
+import dev.lic.proto.v1.RateInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -28,7 +31,10 @@ import javax.imageio.ImageIO;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
-/** Encode/Decode through the real gRPC server with the shipped codec pack, good and bad inputs. */
+/**
+ * Encode/Decode through the real gRPC server with the shipped codec packs (the variable-rate default and
+ * the single-rate pack shipped before), good and bad inputs.
+ */
 @QuarkusTest
 class CodecServiceTest {
 
@@ -126,11 +132,81 @@ class CodecServiceTest {
         assertStatus(() -> encode(TestImages.png(1100, 1000)), Status.Code.RESOURCE_EXHAUSTED, "TOO_LARGE");
     }
 
+    private CodecInfo defaultCodec() {
+        DescribeResponse d = codec.describe(DescribeRequest.getDefaultInstance());
+        return d.getCodecsList().stream().filter(c -> c.getCodecId().equals(d.getDefaultCodecId())).findFirst()
+                .orElseThrow();
+    }
+
+    private EncodeResponse encode(byte[] image, int rate) {
+        return codec.encode(EncodeRequest.newBuilder().setImage(ByteString.copyFrom(image)).setRateIndex(rate).build());
+    }
+
     @Test
     void unknownRateIsInvalidArgument() {
-        assertStatus(() -> codec.encode(EncodeRequest.newBuilder()
-                .setImage(ByteString.copyFrom(TestImages.png(64, 64))).setRateIndex(7).build()),
-                Status.Code.INVALID_ARGUMENT, "rate");
+        int rates = defaultCodec().getRatesCount();
+        byte[] png = TestImages.png(64, 64);
+        assertStatus(() -> encode(png, rates), Status.Code.INVALID_ARGUMENT, "rate index " + rates);
+        assertStatus(() -> encode(png, -1), Status.Code.INVALID_ARGUMENT, "rate index 4294967295");
+    }
+
+    @Test
+    void encodeWithoutRateIndexUsesTheDefaultRateAndSaysWhich() {
+        CodecInfo info = defaultCodec();
+        assertThat(info.getDefaultRateIndex()).isPositive();
+        byte[] png = TestImages.png(160, 96);
+        EncodeResponse e = encode(png);
+        assertThat(e.getRateIndex()).isEqualTo(info.getDefaultRateIndex());
+        assertThat(e.getBitstream().byteAt(6)).as("rate index byte of the header").isEqualTo((byte) e.getRateIndex());
+        assertThat(e.getBitstream()).isEqualTo(encode(png, info.getDefaultRateIndex()).getBitstream());
+
+        EncodeResponse lowest = encode(png, 0);
+        EncodeResponse highest = encode(png, info.getRatesCount() - 1);
+        assertThat(lowest.getRateIndex()).isZero();
+        assertThat(highest.getRateIndex()).isEqualTo(info.getRatesCount() - 1);
+        assertThat(lowest.getBpp()).isLessThan(e.getBpp());
+        assertThat(highest.getBpp()).isGreaterThan(e.getBpp());
+        assertThat(decode(highest.getBitstream().toByteArray()).getWidth()).isEqualTo(160);
+    }
+
+    @Test
+    void describeListsEveryRateOfEachCodec() {
+        DescribeResponse d = codec.describe(DescribeRequest.getDefaultInstance());
+        assertThat(d.getCodecsList()).hasSize(2);
+        CodecInfo vr = defaultCodec();
+        assertThat(vr.getName()).isEqualTo("hyperprior-vr");
+        assertThat(vr.getRatesCount()).isEqualTo(8);
+        assertThat(vr.getRatesList()).extracting(RateInfo::getIndex).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(vr.getRateIndexesList()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(vr.getRatesList()).allSatisfy(r -> assertThat(r.getLambda()).isPositive());
+        assertThat(vr.getRatesList()).extracting(RateInfo::getLambda).isSorted();
+        assertThat(vr.getDefaultRateIndex()).isBetween(0, 7);
+        CodecInfo legacy = d.getCodecsList().stream().filter(c -> !c.getCodecId().equals(d.getDefaultCodecId()))
+                .findFirst().orElseThrow();
+        assertThat(legacy.getName()).isEqualTo("hyperprior-s");
+        assertThat(legacy.getRatesList()).singleElement().satisfies(r -> {
+            assertThat(r.getIndex()).isZero();
+            assertThat(r.getKodakBpp()).as("not in a version 1 manifest").isZero();
+        });
+        assertThat(legacy.getDefaultRateIndex()).isZero();
+        assertThat(d.getAdaptorsList()).extracting(a -> a.getCodecId())
+                .containsExactlyInAnyOrder(vr.getCodecId(), legacy.getCodecId());
+    }
+
+    @Test
+    void storedV1BitstreamStillDecodes() {
+        byte[] v1 = TestData.bytes(TestData.vectors().resolve("java/default_blocks_200x130.lic"));
+        DecodeResponse d = decode(v1);
+        assertThat(d.getWidth()).isEqualTo(200);
+        assertThat(d.getHeight()).isEqualTo(130);
+        assertThat(d.getCodecId()).isNotEqualTo(codec.describe(DescribeRequest.getDefaultInstance()).getDefaultCodecId());
+    }
+
+    @Test
+    void rateIndexPastTheCodecsRatesIsFailedPreconditionOnDecode() {
+        byte[] b = encode(TestImages.png(64, 64)).getBitstream().toByteArray();
+        b[6] = (byte) defaultCodec().getRatesCount();
+        assertStatus(() -> decode(TestImages.withFixedCrc(b)), Status.Code.FAILED_PRECONDITION, "rate index");
     }
 
     @Test

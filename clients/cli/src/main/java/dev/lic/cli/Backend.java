@@ -1,16 +1,24 @@
 package dev.lic.cli;
 
+import dev.lic.proto.v1.DescribeResponse;
+import java.util.OptionalInt;
+
 /** Encode/decode either through the server or with codec-core in this process (--offline). */
 interface Backend extends AutoCloseable {
 
-    Encoded encode(byte[] image, int rateIndex, boolean store);
+    /** Encodes at {@code rateIndex} of the default codec pack, or at its default rate when empty. */
+    Encoded encode(byte[] image, OptionalInt rateIndex, boolean store);
 
     Decoded decode(byte[] bitstream, String adaptor);
+
+    /** The codec packs (with their rates), adaptors and limits this backend serves. */
+    DescribeResponse describe();
 
     @Override
     void close();
 
-    record Encoded(byte[] bitstream, int width, int height, double bpp, String codecId, String storedId) {}
+    record Encoded(byte[] bitstream, int width, int height, double bpp, String codecId, int rateIndex,
+                   String storedId) {}
 
     record Decoded(byte[] png, int width, int height, String adaptor, int adaptorVersion) {}
 }

@@ -24,8 +24,9 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, description = "output bitstream file (.lic)")
     Path output;
 
-    @Option(names = "--rate", defaultValue = "0", description = "rate index (default ${DEFAULT-VALUE})")
-    int rate;
+    @Option(names = "--rate", paramLabel = "R",
+            description = "rate index of the default codec pack, 0 = lowest (lic info lists them); default: the pack's default rate")
+    Integer rate;
 
     @Option(names = "--store", description = "also keep the bitstream in the server's store")
     boolean store;
@@ -33,11 +34,11 @@ final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Backend b = backend.open()) {
-            Backend.Encoded e = b.encode(Files.readAllBytes(input), rate, store);
+            Backend.Encoded e = b.encode(Files.readAllBytes(input), RateOption.of(rate), store);
             Files.write(output, e.bitstream());
-            spec.commandLine().getOut().printf("%s: %dx%d, %d bytes, %.4f bpp, codec %s%s%n", output,
+            spec.commandLine().getOut().printf("%s: %dx%d, %d bytes, %.4f bpp, codec %s rate %d%s%n", output,
                     e.width(), e.height(), e.bitstream().length, e.bpp(), e.codecId().substring(0, 12),
-                    e.storedId().isEmpty() ? "" : ", stored as " + e.storedId());
+                    e.rateIndex(), e.storedId().isEmpty() ? "" : ", stored as " + e.storedId());
         }
         return 0;
     }

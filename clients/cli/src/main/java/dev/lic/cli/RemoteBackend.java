@@ -2,7 +2,9 @@ package dev.lic.cli;
 
 import dev.lic.client.LicClient;
 import dev.lic.proto.v1.DecodeResponse;
+import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.EncodeResponse;
+import java.util.OptionalInt;
 
 final class RemoteBackend implements Backend {
     private final LicClient client;
@@ -12,16 +14,21 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public Encoded encode(byte[] image, int rateIndex, boolean store) {
+    public Encoded encode(byte[] image, OptionalInt rateIndex, boolean store) {
         EncodeResponse r = client.encode(image, rateIndex, store);
         return new Encoded(r.getBitstream().toByteArray(), r.getWidth(), r.getHeight(), r.getBpp(),
-                r.getCodecId(), r.getStoredId());
+                r.getCodecId(), r.getRateIndex(), r.getStoredId());
     }
 
     @Override
     public Decoded decode(byte[] bitstream, String adaptor) {
         DecodeResponse r = client.decode(bitstream, adaptor);
         return new Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(), r.getAdaptorVersion());
+    }
+
+    @Override
+    public DescribeResponse describe() {
+        return client.describe();
     }
 
     @Override

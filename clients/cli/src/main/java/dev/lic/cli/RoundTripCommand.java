@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,18 +35,23 @@ final class RoundTripCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", description = "PNG/JPEG files or folders of them")
     List<Path> inputs;
 
+    @Option(names = "--rate", paramLabel = "R",
+            description = "rate index of the default codec pack (lic info lists them); default: the pack's default rate")
+    Integer rate;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> images = expand(inputs);
         double sumBpp = 0;
         double sumPsnr = 0;
+        int usedRate = -1;
         try (Backend codec = backend.open();
              LicClient store = backend.offline ? null : backend.server.connect()) {
             out.printf("%-28s %9s %8s %7s %8s%n", "image", "size", "bytes", "bpp", "PSNR dB");
             for (Path image : images) {
                 byte[] original = Files.readAllBytes(image);
-                Backend.Encoded e = codec.encode(original, 0, false);
+                Backend.Encoded e = codec.encode(original, RateOption.of(rate), false);
                 byte[] bitstream = e.bitstream();
                 if (store != null) {
                     String id = store.put(bitstream).getId();
@@ -56,14 +62,15 @@ final class RoundTripCommand implements Callable<Integer> {
                 }
                 Backend.Decoded d = codec.decode(bitstream, "human");
                 double psnr = Psnr.between(original, d.png());
+                usedRate = e.rateIndex();
                 sumBpp += e.bpp();
                 sumPsnr += psnr;
                 out.printf("%-28s %4dx%-4d %8d %7.4f %8.3f%n", image.getFileName(), e.width(), e.height(),
                         bitstream.length, e.bpp(), psnr);
             }
         }
-        out.printf("mean over %d images: %.4f bpp, %.3f dB PSNR%n", images.size(), sumBpp / images.size(),
-                sumPsnr / images.size());
+        out.printf("mean over %d images: %.4f bpp, %.3f dB PSNR (rate %d)%n", images.size(), sumBpp / images.size(),
+                sumPsnr / images.size(), usedRate);
         return 0;
     }
 

@@ -2,6 +2,10 @@ package dev.lic.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lic.core.CodecOptions;
+import dev.lic.core.pack.CodecPack;
+import dev.lic.core.pack.PackSource;
+import dev.lic.proto.v1.RateInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -45,6 +49,60 @@ class MainTest {
         var image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(512);
         assertThat(image.getHeight()).isEqualTo(768);
+    }
+
+    @Test
+    void offlineEncodeTakesARateAndDefaultsToThePacksDefaultRate() throws Exception {
+        int defaultRate = CodecPack.load(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK)).defaultRate();
+        String image = kodak(4).toString();
+        Path low = dir.resolve("low.lic");
+        Path high = dir.resolve("high.lic");
+        Path plain = dir.resolve("plain.lic");
+        assertThat(run("encode", "--offline", "--rate", "0", image, "-o", low.toString())).isZero();
+        assertThat(lastOutput).contains("rate 0");
+        assertThat(run("encode", "--offline", image, "--rate", "7", "-o", high.toString())).isZero();
+        assertThat(lastOutput).contains("rate 7");
+        assertThat(run("encode", "--offline", image, "-o", plain.toString())).isZero();
+        assertThat(lastOutput).contains("rate " + defaultRate);
+        assertThat(Files.readAllBytes(plain)[6]).as("rate index byte").isEqualTo((byte) defaultRate);
+        assertThat(Files.size(low)).isLessThan(Files.size(plain));
+        assertThat(Files.size(high)).isGreaterThan(Files.size(plain));
+        assertThat(run("decode", "--offline", high.toString(), "-o", dir.resolve("high.png").toString())).isZero();
+    }
+
+    @Test
+    void aRateTheCodecDoesNotHaveIsExitCode2() {
+        String image = kodak(4).toString();
+        assertThat(run("encode", "--offline", "--rate", "99", image, "-o", dir.resolve("a.lic").toString())).isEqualTo(2);
+        assertThat(run("encode", "--offline", "--rate", "-1", image, "-o", dir.resolve("b.lic").toString())).isEqualTo(2);
+    }
+
+    @Test
+    void offlineInfoListsEachCodecsRatesAndMarksTheDefaults() {
+        assertThat(run("info", "--offline")).isZero();
+        assertThat(lastOutput).contains("hyperprior-vr (default for encoding)", "hyperprior-s (decoding only)",
+                "rate 0  lambda 0.0007", "adaptor human v1");
+        int defaultRate = CodecPack.load(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK)).defaultRate();
+        assertThat(lastOutput.lines().filter(l -> l.endsWith("(default)")).toList())
+                .anySatisfy(l -> assertThat(l.trim()).startsWith("rate " + defaultRate + " "));
+    }
+
+    @Test
+    void rateLinesShowTheNominalNumbersThePackGives() {
+        RateInfo full = RateInfo.newBuilder().setIndex(3).setLambda(0.0034).setKodakBpp(0.3812).setKodakPsnr(29.43)
+                .build();
+        assertThat(InfoCommand.rateLine(full, false)).isEqualTo("rate 3  lambda 0.0034  ~0.38 bpp  29.4 dB (Kodak)");
+        assertThat(InfoCommand.rateLine(RateInfo.newBuilder().setIndex(0).build(), true)).isEqualTo("rate 0  (default)");
+    }
+
+    @Test
+    void offlineDecodeOfAStoredSingleRateBitstream() throws Exception {
+        Path v1 = Path.of("../../testvectors/java/default_blocks_200x130.lic");
+        Path png = dir.resolve("v1.png");
+        assertThat(run("decode", "--offline", v1.toString(), "-o", png.toString())).isZero();
+        var image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(200);
+        assertThat(image.getHeight()).isEqualTo(130);
     }
 
     @Test

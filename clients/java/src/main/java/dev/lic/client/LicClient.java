@@ -19,6 +19,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -54,9 +55,21 @@ public final class LicClient implements AutoCloseable {
         return new LicClient(channel, false, deadline);
     }
 
+    /** Encodes at the default codec pack's default rate; the response says which rate that was. */
+    public EncodeResponse encode(byte[] image, boolean store) {
+        return call(() -> codec().encode(EncodeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(image)).setStore(store).build()));
+    }
+
+    /** Encodes at rate {@code rateIndex} of the default codec pack (Describe lists its rates). */
     public EncodeResponse encode(byte[] image, int rateIndex, boolean store) {
         return call(() -> codec().encode(EncodeRequest.newBuilder()
                 .setImage(ByteString.copyFrom(image)).setRateIndex(rateIndex).setStore(store).build()));
+    }
+
+    /** Encodes at {@code rateIndex}, or at the default rate when it is empty. */
+    public EncodeResponse encode(byte[] image, OptionalInt rateIndex, boolean store) {
+        return rateIndex.isPresent() ? encode(image, rateIndex.getAsInt(), store) : encode(image, store);
     }
 
     public DecodeResponse decode(byte[] bitstream, String adaptor) {

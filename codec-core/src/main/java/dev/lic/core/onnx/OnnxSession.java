@@ -13,30 +13,38 @@ import dev.lic.core.LicException;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One ONNX Runtime session over a float32 graph with a single input, created once per pack and shared:
- * {@link OrtSession#run} is thread-safe. Creation checks the graph's input and output names (a pack
- * naming tensors its graph lacks is INVALID_PACK); runs check output shapes.
+ * One ONNX Runtime session over a float32 graph, created once per pack and shared: {@link OrtSession#run}
+ * is thread-safe. Creation checks that the graph's inputs are exactly the ones the pack names, all float,
+ * and that it has the named outputs (a pack and graph that disagree are INVALID_PACK); runs check output
+ * shapes.
  */
 final class OnnxSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OnnxSession.class.getName());
 
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final String input;
+    private final List<String> inputs;
     private final String what;
     private final boolean cuda;
+
+    /** A float input: its values and shape. */
+    record Input(float[] values, long[] shape) {
+    }
 
     /** A float output: its values and shape. */
     record Output(float[] values, long[] shape) {
     }
 
-    OnnxSession(byte[] graph, String input, Set<String> outputs, SessionConfig config, String what) {
+    /** @param inputs every input of the graph, the first being the main one */
+    OnnxSession(byte[] graph, List<String> inputs, Set<String> outputs, SessionConfig config, String what) {
         this.env = OrtEnvironment.getEnvironment();
-        this.input = input;
+        this.inputs = List.copyOf(inputs);
         this.what = what;
         OrtSession created = null;
         boolean withCuda = false;
@@ -51,20 +59,12 @@ final class OnnxSession implements AutoCloseable {
                 withCuda = addCuda(options, what);
             }
             created = env.createSession(graph, options);
-            Set<String> inputs = created.getInputNames();
-            if (!inputs.contains(input)) {
-                throw new LicException(ErrorKind.INVALID_PACK, what + ": the graph has no input " + input
-                        + " (it has " + inputs + ")");
-            }
+            checkInputs(created, inputs, what);
             for (String out : outputs) {
                 if (!created.getOutputNames().contains(out)) {
                     throw new LicException(ErrorKind.INVALID_PACK, what + ": the graph has no output " + out
                             + " (it has " + created.getOutputNames() + ")");
                 }
-            }
-            NodeInfo info = created.getInputInfo().get(input);
-            if (!(info.getInfo() instanceof TensorInfo t) || t.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
-                throw new LicException(ErrorKind.INVALID_PACK, what + ": input " + input + " is not a float tensor");
             }
         } catch (OrtException e) {
             closeQuietly(created);
@@ -76,6 +76,39 @@ final class OnnxSession implements AutoCloseable {
         }
         this.session = created;
         this.cuda = withCuda;
+    }
+
+    /** The graph's inputs must be exactly {@code names}, all float tensors: a run feeds each one. */
+    private static void checkInputs(OrtSession session, List<String> names, String what) throws OrtException {
+        Set<String> actual = session.getInputNames();
+        for (String name : names) {
+            if (!actual.contains(name)) {
+                throw new LicException(ErrorKind.INVALID_PACK, what + ": the graph has no input " + name
+                        + " (it has " + actual + ")");
+            }
+        }
+        for (String name : actual) {
+            if (!names.contains(name)) {
+                throw new LicException(ErrorKind.INVALID_PACK, what + ": the graph has an input " + name
+                        + " that the pack does not name (it names " + names + ")");
+            }
+        }
+        Map<String, NodeInfo> info = session.getInputInfo();
+        for (String name : names) {
+            if (!(info.get(name).getInfo() instanceof TensorInfo t) || t.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+                throw new LicException(ErrorKind.INVALID_PACK, what + ": input " + name + " is not a float tensor");
+            }
+        }
+    }
+
+    /** The declared shape of an input; {@code -1} where a dimension is symbolic. */
+    long[] inputShape(String name) {
+        try {
+            return ((TensorInfo) session.getInputInfo().get(name).getInfo()).getShape();
+        } catch (OrtException e) {
+            throw new LicException(ErrorKind.INVALID_PACK, what + ": cannot read input " + name + " ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     private static boolean addCuda(OrtSession.SessionOptions options, String what) {
@@ -99,10 +132,35 @@ final class OnnxSession implements AutoCloseable {
         return cuda;
     }
 
-    /** Runs with a {@code [1, c, h, w]} input and returns the named float outputs, in the order asked. */
+    /** Runs a graph with one input and returns the named float outputs, in the order asked. */
     Output[] run(float[] values, long[] shape, String... outputs) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
-             OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(outputs))) {
+        return run(List.of(new Input(values, shape)), outputs);
+    }
+
+    /**
+     * Runs with one value per input, in the order the session was created with, and returns the named float
+     * outputs in the order asked.
+     */
+    Output[] run(List<Input> values, String... outputs) {
+        if (values.size() != inputs.size()) {
+            throw new IllegalArgumentException(values.size() + " inputs given, the graph takes " + inputs.size());
+        }
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < values.size(); i++) {
+                Input in = values.get(i);
+                feed.put(inputs.get(i), OnnxTensor.createTensor(env, FloatBuffer.wrap(in.values()), in.shape()));
+            }
+            return run(feed, outputs);
+        } catch (OrtException e) {
+            throw new LicException(ErrorKind.INTERNAL, what + ": ONNX Runtime run failed (" + e.getMessage() + ")", e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private Output[] run(Map<String, OnnxTensor> feed, String... outputs) {
+        try (OrtSession.Result result = session.run(feed, Set.of(outputs))) {
             Output[] out = new Output[outputs.length];
             for (int i = 0; i < outputs.length; i++) {
                 OnnxValue value = result.get(outputs[i]).orElseThrow(() ->

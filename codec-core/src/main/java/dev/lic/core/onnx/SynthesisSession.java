@@ -2,6 +2,7 @@ package dev.lic.core.onnx;
 
 import dev.lic.core.pack.AdaptorPack;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,7 +15,7 @@ public final class SynthesisSession implements AutoCloseable {
 
     public SynthesisSession(AdaptorPack pack, SessionConfig config) {
         this.output = pack.synthesisOutput();
-        this.session = new OnnxSession(pack.synthesisOnnx(), pack.synthesisInput(), Set.of(output), config,
+        this.session = new OnnxSession(pack.synthesisOnnx(), List.of(pack.synthesisInput()), Set.of(output), config,
                 "pack " + pack.source().describe() + ": " + AdaptorPack.SYNTHESIS_FILE);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lic.core.bitstream.BitstreamHeader;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -44,7 +45,7 @@ public final class AdaptorPack {
     }
 
     public static AdaptorPack load(PackSource source) {
-        Manifest manifest = Manifest.read(source, FORMAT);
+        Manifest manifest = Manifest.read(source, FORMAT, List.of(1));
         JsonNode root = manifest.root;
         String name = Manifest.text(root, "name");
         if (name == null || !NAME.matcher(name).matches()) {

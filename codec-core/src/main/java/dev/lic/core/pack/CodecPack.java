@@ -1,104 +1,127 @@
 package dev.lic.core.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lic.core.LicException;
 import dev.lic.core.entropy.EntropyTables;
 import dev.lic.core.entropy.EntropyTablesFile;
 import dev.lic.core.hyper.HyperSynthesisFile;
 import dev.lic.core.hyper.IntegerHyperSynthesis;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A verified codec pack ({@code docs/codec-pack.md}): the manifest, the SHA-256 of every listed file, the
- * codec id recomputed from them, the parsed integer hyper-synthesis and entropy tables, and the encoder
- * graph's bytes. {@link #load} either returns a pack fit to serve or throws INVALID_PACK naming the file.
+ * codec id recomputed from them, the parsed integer hyper-synthesis and entropy tables, the encoder
+ * graph's bytes, its rates and, for a format version 2 (variable-rate) pack, its gains. {@link #load}
+ * either returns a pack fit to serve or throws INVALID_PACK naming the file.
  */
 public final class CodecPack {
     public static final String FORMAT = "lic-codec-pack";
     public static final String ENCODER_FILE = "encoder.onnx";
+    /** Format versions this build loads: 1 (one rate) and 2 (variable rate, gains.bin). */
+    public static final List<Integer> FORMAT_VERSIONS = List.of(1, 2);
 
     private final PackSource source;
+    private final int formatVersion;
     private final String codecId;
     private final String name;
     private final Map<String, String> fileHashes;
     private final IntegerHyperSynthesis hyperSynthesis;
     private final EntropyTables entropyTables;
+    private final RateGains gains;
     private final byte[] encoderOnnx;
-    private final String encoderInput;
-    private final String encoderY;
-    private final String encoderZ;
-    private final List<Rate> rates;
+    private final EncoderNames encoder;
+    private final PackRates rates;
 
-    /** One entry of the manifest's {@code rates}. */
-    public record Rate(int index, double lambda) {
+    /**
+     * One entry of the manifest's {@code rates}. The numbers are descriptive (nothing decodes by them) and
+     * NaN when the manifest does not give them.
+     *
+     * @param lambda the training trade-off
+     * @param kodakBpp mean bits per pixel over the Kodak images, real bitstreams, as measured by the exporter
+     * @param kodakPsnr mean PSNR (dB) over the Kodak images, same measurement
+     */
+    public record Rate(int index, double lambda, double kodakBpp, double kodakPsnr) {
     }
 
-    private CodecPack(PackSource source, String codecId, String name, Map<String, String> fileHashes,
-                      IntegerHyperSynthesis hyperSynthesis, EntropyTables entropyTables, byte[] encoderOnnx,
-                      String encoderInput, String encoderY, String encoderZ, List<Rate> rates) {
+    /** Tensor names of {@code encoder.onnx}; {@code gain} is null for a version 1 pack. */
+    private record EncoderNames(String input, String gain, String y, String z) {
+    }
+
+    private CodecPack(PackSource source, int formatVersion, String codecId, String name,
+                      Map<String, String> fileHashes, IntegerHyperSynthesis hyperSynthesis,
+                      EntropyTables entropyTables, RateGains gains, byte[] encoderOnnx, EncoderNames encoder,
+                      PackRates rates) {
         this.source = source;
+        this.formatVersion = formatVersion;
         this.codecId = codecId;
         this.name = name;
         this.fileHashes = fileHashes;
         this.hyperSynthesis = hyperSynthesis;
         this.entropyTables = entropyTables;
+        this.gains = gains;
         this.encoderOnnx = encoderOnnx;
-        this.encoderInput = encoderInput;
-        this.encoderY = encoderY;
-        this.encoderZ = encoderZ;
+        this.encoder = encoder;
         this.rates = rates;
     }
 
     public static CodecPack load(PackSource source) {
-        Manifest manifest = Manifest.read(source, FORMAT);
+        Manifest manifest = Manifest.read(source, FORMAT, FORMAT_VERSIONS);
         JsonNode root = manifest.root;
+        int version = manifest.formatVersion;
         byte[] encoder = manifest.require(source, ENCODER_FILE);
         byte[] hyper = manifest.require(source, HyperSynthesisFile.FILE_NAME);
         byte[] tables = manifest.require(source, EntropyTablesFile.FILE_NAME);
+        byte[] gainsFile = version >= 2 ? manifest.require(source, GainsFile.FILE_NAME) : null;
+        if (version == 1 && manifest.hashes.containsKey(GainsFile.FILE_NAME)) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, GainsFile.FILE_NAME
+                    + " is listed, but a format_version 1 pack has one rate and no gains");
+        }
         String id = Manifest.codecId(manifest.hashes);
         String declared = Manifest.text(root, "codec_id");
         if (!id.equals(declared)) {
             throw Manifest.invalid(source, Manifest.FILE_NAME, "codec_id " + declared + " but the files give " + id);
         }
-        JsonNode enc = root.path("encoder");
+        EncoderNames names = encoderNames(source, root.path("encoder"), version);
+        IntegerHyperSynthesis net;
+        EntropyTables entropy;
+        RateGains gains;
+        try {
+            net = HyperSynthesisFile.parse(hyper);
+            entropy = EntropyTablesFile.parse(tables, net.inputChannels());
+            gains = gainsFile == null ? null : GainsFile.parse(gainsFile, net.outputChannels());
+        } catch (LicException e) {
+            throw new LicException(e.kind(), "pack " + source.describe() + ": " + e.getMessage(), e);
+        }
+        PackRates rates = PackRates.read(source, root, version, gains == null ? 1 : gains.rateCount());
+        String packName = Manifest.text(root, "name");
+        return new CodecPack(source, version, id, packName == null ? "" : packName,
+                Collections.unmodifiableMap(manifest.hashes), net, entropy, gains, encoder, names, rates);
+    }
+
+    private static EncoderNames encoderNames(PackSource source, JsonNode enc, int version) {
         String input = Manifest.text(enc, "input");
+        String gain = Manifest.text(enc, "gain");
         String y = Manifest.text(enc, "y");
         String z = Manifest.text(enc, "z");
         if (input == null || y == null || z == null) {
             throw Manifest.invalid(source, Manifest.FILE_NAME, "encoder must name its input, y and z");
         }
-        List<Rate> rates = readRates(source, root.path("rates"));
-        IntegerHyperSynthesis net;
-        EntropyTables entropy;
-        try {
-            net = HyperSynthesisFile.parse(hyper);
-            entropy = EntropyTablesFile.parse(tables, net.inputChannels());
-        } catch (dev.lic.core.LicException e) {
-            throw new dev.lic.core.LicException(e.kind(), "pack " + source.describe() + ": " + e.getMessage(), e);
+        if (version >= 2 && gain == null) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "encoder must name its gain input (format_version "
+                    + version + ")");
         }
-        String packName = Manifest.text(root, "name");
-        return new CodecPack(source, id, packName == null ? "" : packName, Collections.unmodifiableMap(manifest.hashes),
-                net, entropy, encoder, input, y, z, rates);
-    }
-
-    private static List<Rate> readRates(PackSource source, JsonNode node) {
-        List<Rate> rates = new ArrayList<>();
-        if (node.isArray()) {
-            for (JsonNode r : node) {
-                if (!r.path("index").isInt()) {
-                    rates.clear();
-                    break;
-                }
-                rates.add(new Rate(r.path("index").intValue(), r.path("lambda").asDouble(Double.NaN)));
-            }
+        if (version == 1 && !enc.path("gain").isMissingNode()) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "encoder names a gain input, but a format_version 1"
+                    + " encoder has only the image input");
         }
-        if (rates.size() != 1 || rates.get(0).index() != 0) {
-            throw Manifest.invalid(source, Manifest.FILE_NAME, "version 1 packs hold exactly one rate, index 0");
+        if (input.equals(gain)) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "encoder input and gain have the same name");
         }
-        return List.copyOf(rates);
+        return new EncoderNames(input, gain, y, z);
     }
 
     public PackSource source() {
@@ -133,28 +156,44 @@ public final class CodecPack {
     }
 
     public String encoderInput() {
-        return encoderInput;
+        return encoder.input();
+    }
+
+    /** Name of the encoder graph's gain input; empty for a version 1 pack. */
+    public Optional<String> encoderGain() {
+        return Optional.ofNullable(encoder.gain());
     }
 
     public String encoderY() {
-        return encoderY;
+        return encoder.y();
     }
 
     public String encoderZ() {
-        return encoderZ;
+        return encoder.z();
     }
 
+    /** {@code format_version}: 1 (one rate) or 2 (variable rate). */
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    /** The gains of a version 2 pack; empty for version 1. */
+    public Optional<RateGains> gains() {
+        return Optional.ofNullable(gains);
+    }
+
+    /** The rates, lowest first; index {@code i} is at position {@code i}. */
     public List<Rate> rates() {
-        return rates;
+        return rates.rates();
+    }
+
+    /** The rate index an encoder uses when a request names none (0 for a version 1 pack). */
+    public int defaultRate() {
+        return rates.defaultRate();
     }
 
     public boolean hasRate(int index) {
-        for (Rate r : rates) {
-            if (r.index() == index) {
-                return true;
-            }
-        }
-        return false;
+        return index >= 0 && index < rates.rates().size();
     }
 
     /** {@code N}. */

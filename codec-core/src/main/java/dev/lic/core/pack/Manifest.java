@@ -13,8 +13,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The part common to codec and adaptor packs: {@code manifest.json} with {@code format},
@@ -26,18 +28,22 @@ final class Manifest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final JsonNode root;
+    /** {@code format_version}, one of the versions the caller accepts. */
+    final int formatVersion;
     /** Listed files, name to verified SHA-256 hex, sorted by name. */
     final Map<String, String> hashes;
     /** Listed files, name to verified contents. */
     final Map<String, byte[]> contents;
 
-    private Manifest(JsonNode root, Map<String, String> hashes, Map<String, byte[]> contents) {
+    private Manifest(JsonNode root, int formatVersion, Map<String, String> hashes, Map<String, byte[]> contents) {
         this.root = root;
+        this.formatVersion = formatVersion;
         this.hashes = hashes;
         this.contents = contents;
     }
 
-    static Manifest read(PackSource source, String format) {
+    /** Reads and verifies the manifest of a pack of {@code format} in one of {@code versions}. */
+    static Manifest read(PackSource source, String format, List<Integer> versions) {
         byte[] bytes = readFile(source, FILE_NAME);
         JsonNode root;
         try {
@@ -48,9 +54,10 @@ final class Manifest {
         if (root == null || !root.isObject()) {
             throw invalid(source, FILE_NAME, "not a JSON object");
         }
-        if (!format.equals(text(root, "format")) || !root.path("format_version").isInt()
-                || root.path("format_version").intValue() != 1) {
-            throw invalid(source, FILE_NAME, "not a " + format + " of format_version 1");
+        JsonNode version = root.path("format_version");
+        if (!format.equals(text(root, "format")) || !version.isInt() || !versions.contains(version.intValue())) {
+            throw invalid(source, FILE_NAME, "not a " + format + " of format_version " + versions.stream()
+                    .map(String::valueOf).collect(Collectors.joining(" or ")));
         }
         JsonNode files = root.path("files");
         if (!files.isObject() || files.isEmpty()) {
@@ -77,7 +84,7 @@ final class Manifest {
             hashes.put(name, actual);
             contents.put(name, data);
         }
-        return new Manifest(root, hashes, contents);
+        return new Manifest(root, version.intValue(), hashes, contents);
     }
 
     byte[] require(PackSource source, String name) {

@@ -4,6 +4,7 @@ import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.Latents;
+import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
 
 import javax.imageio.ImageIO;
@@ -22,57 +23,92 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * Writes {@code testvectors/java/}: bitstreams made by the Java encoder from synthetic images, each with a
- * {@code .expect.json} in the format of {@code testvectors/python/} (testvectors/README.md), for the Python
- * reference to decode and check.
+ * Writes Java-encoder bitstreams from synthetic images, each with a {@code .expect.json} in the format of
+ * {@code testvectors/python/} (testvectors/README.md), for the Python reference to decode and check:
+ * {@code testvectors/java/} from the single-rate test pack and the single-rate pack shipped before
+ * ({@code hyperprior-s}), {@code testvectors/java-vr/} from the variable-rate test pack and the shipped
+ * variable-rate pack at every rate ({@code <image>_r<k>}).
  *
- * <pre>java dev.lic.core.tools.MakeJavaVectors OUT_DIR TEST_CODEC_PACK TEST_HUMAN_PACK [DEFAULT_CODEC_PACK]</pre>
+ * <pre>java dev.lic.core.tools.MakeJavaVectors OUT_DIR TEST_CODEC_PACK [SHIPPED_CODEC_PACK]</pre>
+ *
+ * A format version 1 pack gives one bitstream per image (rate 0, no suffix); a version 2 pack one per rate.
  */
 public final class MakeJavaVectors {
-    /** One vector: an image, how it is stored before encoding, and the pack that encodes it. */
-    record Spec(String name, String kind, int width, int height, long seed, String format, boolean defaultPack) {
+    /** A synthetic image and how it is stored before encoding. */
+    record Spec(String name, String kind, int width, int height, long seed, String format) {
     }
 
-    static final List<Spec> SPECS = List.of(
-            new Spec("gradient_64x64", "gradient", 64, 64, 1, "png", false),
-            new Spec("texture_100x70", "texture", 100, 70, 2, "png", false),
-            new Spec("blocks_130x200", "blocks", 130, 200, 3, "png", false),
-            new Spec("tiny_1x1", "texture", 1, 1, 4, "png", false),
-            new Spec("jpeg_texture_96x80", "texture", 96, 80, 5, "jpeg", false),
-            new Spec("default_blocks_200x130", "blocks", 200, 130, 6, "png", true));
+    /** One bitstream to write: the image, the pack and rate that encode it, and its file name (no extension). */
+    record Vector(String name, Spec spec, String codecId, int rateIndex, boolean shippedPack) {
+    }
+
+    /** Images of a single-rate test pack (testvectors/java/). */
+    static final List<Spec> TEST_SPECS = List.of(
+            new Spec("gradient_64x64", "gradient", 64, 64, 1, "png"),
+            new Spec("texture_100x70", "texture", 100, 70, 2, "png"),
+            new Spec("blocks_130x200", "blocks", 130, 200, 3, "png"),
+            new Spec("tiny_1x1", "texture", 1, 1, 4, "png"),
+            new Spec("jpeg_texture_96x80", "texture", 96, 80, 5, "jpeg"));
+    /** Images of a variable-rate test pack, each at every rate: fewer, as there are R times as many files. */
+    static final List<Spec> TEST_VR_SPECS = List.of(TEST_SPECS.get(0), TEST_SPECS.get(1), TEST_SPECS.get(3));
+    /** The image encoded with a shipped pack. */
+    static final Spec SHIPPED_SPEC = new Spec("default_blocks_200x130", "blocks", 200, 130, 6, "png");
 
     private MakeJavaVectors() {
     }
 
     public static void main(String[] args) {
-        if (args.length < 3) {
-            System.err.println("usage: MakeJavaVectors OUT_DIR TEST_CODEC_PACK TEST_HUMAN_PACK [DEFAULT_CODEC_PACK]");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: MakeJavaVectors OUT_DIR TEST_CODEC_PACK [SHIPPED_CODEC_PACK]");
             System.exit(2);
         }
         Path out = Path.of(args[0]);
-        List<PackSource> codecs = new ArrayList<>(List.of(PackSource.directory(Path.of(args[1]))));
-        if (args.length > 3) {
-            codecs.add(PackSource.directory(Path.of(args[3])));
+        List<PackSource> codecs = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            codecs.add(PackSource.directory(Path.of(args[i])));
         }
-        CodecOptions options = CodecOptions.defaults().withCodecPacks(codecs)
-                .withAdaptorPacks(List.of(PackSource.directory(Path.of(args[2])))).withIntraOpThreads(1);
+        CodecOptions options = CodecOptions.defaults().withCodecPacks(codecs).withAdaptorPacks(List.of())
+                .withIntraOpThreads(1);
         try (Codec codec = Codec.open(options)) {
             write(codec, out).forEach(p -> System.out.println("wrote " + p));
         }
     }
 
     /**
-     * Encodes every vector with {@code codec} (its first codec pack; the second one, when loaded, for the
-     * vectors made with the default pack) and replaces the {@code .lic} and {@code .expect.json} files in
-     * {@code dir}.
+     * The vectors {@code codec} gives: its first codec pack is the test pack, its second (when loaded) a
+     * shipped pack; each image at rate 0 of a version 1 pack, or at every rate of a version 2 pack.
      */
-    public static List<Path> write(Codec codec, Path dir) {
+    static List<Vector> plan(Codec codec) {
         List<String> ids = new ArrayList<>(codec.codecIds());
+        List<Vector> vectors = new ArrayList<>();
+        CodecPack test = codec.codecPack(ids.get(0));
+        addVectors(vectors, test, test.formatVersion() == 1 ? TEST_SPECS : TEST_VR_SPECS, false);
+        if (ids.size() > 1) {
+            addVectors(vectors, codec.codecPack(ids.get(1)), List.of(SHIPPED_SPEC), true);
+        }
+        return vectors;
+    }
+
+    private static void addVectors(List<Vector> out, CodecPack pack, List<Spec> specs, boolean shipped) {
+        for (Spec spec : specs) {
+            if (pack.formatVersion() == 1) {
+                out.add(new Vector(spec.name(), spec, pack.codecId(), 0, shipped));
+            } else {
+                for (CodecPack.Rate rate : pack.rates()) {
+                    out.add(new Vector(spec.name() + "_r" + rate.index(), spec, pack.codecId(), rate.index(), shipped));
+                }
+            }
+        }
+    }
+
+    /** Encodes every vector of {@link #plan} and replaces the {@code .lic} and {@code .expect.json} files in {@code dir}. */
+    public static List<Path> write(Codec codec, Path dir) {
         List<Path> written = new ArrayList<>();
         try {
             Files.createDirectories(dir);
@@ -84,24 +120,24 @@ public final class MakeJavaVectors {
                     }
                 }
             }
-            for (Spec spec : SPECS) {
-                if (spec.defaultPack() && ids.size() < 2) {
-                    continue;
-                }
-                String codecId = ids.get(spec.defaultPack() ? 1 : 0);
+            for (Vector v : plan(codec)) {
+                Spec spec = v.spec();
                 byte[] image = imageBytes(synthetic(spec.kind(), spec.width(), spec.height(), spec.seed()),
                         spec.format());
-                EncodeResult result = codec.encode(image, codecId, 0);
+                EncodeResult result = codec.encode(image, v.codecId(), v.rateIndex());
                 Latents latents = codec.decodeLatents(result.bitstream());
-                Path lic = dir.resolve(spec.name() + ".lic");
+                Path lic = dir.resolve(v.name() + ".lic");
                 Files.write(lic, result.bitstream());
+                CodecPack pack = codec.codecPack(v.codecId());
                 String source = "java encoder (dev.lic.core.tools.MakeJavaVectors), synthetic image '" + spec.kind()
                         + "' " + spec.width() + "x" + spec.height() + " seed " + spec.seed() + " stored as "
-                        + spec.format().toUpperCase() + ", " + (spec.defaultPack() ? "shipped default" : "test")
-                        + " codec pack";
-                Path expect = dir.resolve(spec.name() + ".expect.json");
+                        + spec.format().toUpperCase(Locale.ROOT) + ", " + packLabel(pack, v.shippedPack())
+                        + (pack.formatVersion() == 1 ? "" : ", rate " + v.rateIndex());
+                Path expect = dir.resolve(v.name() + ".expect.json");
+                // Version 2 vectors also pin the adaptor input y_hat * inv_gain[r], as python-vr/ does.
+                float[] adaptorInput = pack.formatVersion() == 1 ? null : codec.adaptorInput(latents);
                 Files.writeString(expect, expectation(lic.getFileName().toString(), result.bitstream(), latents,
-                        source), StandardCharsets.UTF_8);
+                        source, adaptorInput), StandardCharsets.UTF_8);
                 written.add(lic);
                 written.add(expect);
             }
@@ -111,8 +147,20 @@ public final class MakeJavaVectors {
         return written;
     }
 
-    /** The {@code .expect.json} text: one line per top-level key, like the Python writer. */
-    static String expectation(String fileName, byte[] bitstream, Latents l, String source) {
+    /** Keeps the wording of the version 1 vectors, so that regenerating them changes no byte. */
+    private static String packLabel(CodecPack pack, boolean shipped) {
+        if (pack.formatVersion() == 1) {
+            return shipped ? "shipped default codec pack" : "test codec pack";
+        }
+        return (shipped ? "shipped" : "test") + " variable-rate codec pack" + (pack.name().isEmpty() ? ""
+                : " " + pack.name());
+    }
+
+    /**
+     * The {@code .expect.json} text: one line per top-level key, like the Python writer; {@code adaptorInput}
+     * (may be null) is digested as little-endian float32.
+     */
+    static String expectation(String fileName, byte[] bitstream, Latents l, String source, float[] adaptorInput) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("bitstream", quote(fileName));
         fields.put("bytes", Integer.toString(bitstream.length));
@@ -126,6 +174,12 @@ public final class MakeJavaVectors {
                 + digest("mean_q", l.meanQ(), l.yChannels(), l.yHeight(), l.yWidth()) + ", "
                 + digest("q", l.q(), l.yChannels(), l.yHeight(), l.yWidth()) + "}");
         fields.put("source", quote(source));
+        if (adaptorInput != null) {
+            ByteBuffer b = ByteBuffer.allocate(adaptorInput.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(adaptorInput);
+            fields.put("adaptor_input", "{\"shape\": [" + l.yChannels() + ", " + l.yHeight() + ", " + l.yWidth()
+                    + "], \"sha256\": " + quote(sha256(b.array())) + "}");
+        }
         StringBuilder json = new StringBuilder("{\n");
         int i = 0;
         for (Map.Entry<String, String> e : fields.entrySet()) {
@@ -159,7 +213,7 @@ public final class MakeJavaVectors {
      * gradient (the same formula), a sinusoid texture with Gaussian noise, or random blocks with noise.
      * Noise comes from {@link Random}, so the pixels are Java's own, fixed by the seed.
      */
-    static BufferedImage synthetic(String kind, int width, int height, long seed) {
+    public static BufferedImage synthetic(String kind, int width, int height, long seed) {
         Random random = new Random(seed);
         double[][][] img = new double[height][width][3];
         switch (kind) {
@@ -222,7 +276,7 @@ public final class MakeJavaVectors {
         return out;
     }
 
-    static byte[] imageBytes(BufferedImage image, String format) throws IOException {
+    public static byte[] imageBytes(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, format, bytes)) {
             throw new IOException("no " + format + " writer");

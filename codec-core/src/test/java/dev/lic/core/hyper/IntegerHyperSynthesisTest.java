@@ -60,7 +60,8 @@ class IntegerHyperSynthesisTest {
     @Test
     void shippedPacksMatchTheLiteralFormulas() {
         for (java.nio.file.Path pack : new java.nio.file.Path[] {dev.lic.core.TestData.tinyCodecPack(),
-            dev.lic.core.TestData.defaultCodecPack()}) {
+            dev.lic.core.TestData.tinyVrCodecPack(), dev.lic.core.TestData.defaultCodecPack(),
+            dev.lic.core.TestData.legacyCodecPack()}) {
             if (!java.nio.file.Files.isRegularFile(pack.resolve("hyper_synthesis.bin"))) {
                 continue; // the default pack before it is exported
             }

@@ -1,11 +1,13 @@
 package dev.lic.core.pack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
 import dev.lic.core.TestData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,12 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PackLoadingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path temp;
 
@@ -137,11 +144,183 @@ class PackLoadingTest {
     }
 
     @Test
-    void theBundledDefaultPackLoadsFromTheClasspath() {
-        Assumptions.assumeTrue(TestData.defaultPacksPresent(), "the default pack is not exported yet");
+    void theBundledPacksLoadFromTheClasspath() {
         CodecPack pack = CodecPack.load(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK));
         assertThat(pack.source().describe()).isEqualTo("classpath:" + CodecOptions.DEFAULT_CODEC_PACK);
         assertThat(pack.codecId()).isEqualTo(
                 TestData.json(TestData.defaultCodecPack().resolve("manifest.json")).get("codec_id").textValue());
+        assertThat(pack.formatVersion()).isEqualTo(2);
+        CodecPack legacy = CodecPack.load(PackSource.classpath(CodecOptions.LEGACY_CODEC_PACK_V1));
+        assertThat(legacy.formatVersion()).isEqualTo(1);
+        assertThat(legacy.gains()).isEmpty();
+        assertThat(legacy.encoderGain()).isEmpty();
+        assertThat(legacy.defaultRate()).isZero();
+        assertThat(legacy.rates()).singleElement().satisfies(r -> {
+            assertThat(r.index()).isZero();
+            assertThat(r.lambda()).isPositive();
+            assertThat(r.kodakBpp()).isNaN();
+        });
+        for (String adaptor : CodecOptions.BUNDLED_ADAPTOR_PACKS) {
+            assertThat(AdaptorPack.load(PackSource.classpath(adaptor)).codecId()).isIn(pack.codecId(),
+                    legacy.codecId());
+        }
+    }
+
+    // ---------------------------------------------------------------- format version 2
+
+    /** A copy of the variable-rate test pack with its manifest edited, hashes and codec id recomputed. */
+    private Path vrCopy(String name, Consumer<ObjectNode> edit) throws IOException {
+        Path dir = copy(TestData.tinyVrCodecPack(), name);
+        editManifest(dir, edit);
+        return dir;
+    }
+
+    private static void editManifest(Path dir, Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
+        edit.accept(manifest);
+        ObjectNode files = (ObjectNode) manifest.get("files");
+        Map<String, String> hashes = new TreeMap<>();
+        for (String file : List.copyOf(iterable(files.fieldNames()))) {
+            Path f = dir.resolve(file);
+            String hash = Files.isRegularFile(f) ? Manifest.sha256Hex(Files.readAllBytes(f)) : files.get(file).textValue();
+            files.put(file, hash);
+            hashes.put(file, hash);
+        }
+        manifest.put("codec_id", Manifest.codecId(hashes));
+        Files.writeString(dir.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(manifest), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
+    /** A copy of the variable-rate test pack, edited by {@code edit}, is refused naming {@code mentions}. */
+    private void assertVrDefect(String name, Consumer<ObjectNode> edit, String... mentions) throws IOException {
+        Path dir = vrCopy(name, edit);
+        assertInvalidPack(() -> load(dir), mentions);
+    }
+
+    private static CodecPack load(Path dir) {
+        return CodecPack.load(PackSource.directory(dir));
+    }
+
+    @Test
+    void loadsTheVariableRateTestPack() {
+        CodecPack pack = load(TestData.tinyVrCodecPack());
+        assertThat(pack.formatVersion()).isEqualTo(2);
+        assertThat(pack.fileHashes()).containsOnlyKeys("encoder.onnx", "entropy_tables.bin", "gains.bin",
+                "hyper_synthesis.bin");
+        assertThat(pack.encoderGain()).contains("gain");
+        int rates = pack.gains().orElseThrow().rateCount();
+        assertThat(pack.rates()).hasSize(rates).extracting(CodecPack.Rate::index)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, rates).boxed().toList());
+        assertThat(pack.defaultRate()).isBetween(0, rates - 1);
+        assertThat(pack.hasRate(rates - 1)).isTrue();
+        assertThat(pack.hasRate(rates)).isFalse();
+        assertThat(pack.hasRate(-1)).isFalse();
+        assertThat(pack.gains().orElseThrow().channels()).isEqualTo(pack.yChannels());
+    }
+
+    @Test
+    void readsTheDescriptiveNumbersOfEachRate() throws IOException {
+        Path dir = vrCopy("numbers", m -> {
+            ObjectNode rate = (ObjectNode) m.get("rates").get(2);
+            rate.put("kodak_bpp", 0.31).put("kodak_psnr", 28.5);
+        });
+        CodecPack.Rate rate = load(dir).rates().get(2);
+        assertThat(rate.kodakBpp()).isEqualTo(0.31);
+        assertThat(rate.kodakPsnr()).isEqualTo(28.5);
+        assertThat(rate.lambda()).isPositive();
+        assertThat(load(dir).rates().get(1).kodakBpp()).isNaN();
+    }
+
+    @Test
+    void variableRateManifestDefectsAreRejected() throws IOException {
+        assertVrDefect("v3", m -> m.put("format_version", 3), "manifest.json",
+                "format_version 1 or 2");
+        assertVrDefect("unlisted", m -> ((ObjectNode) m.get("files")).remove("gains.bin"),
+                "gains.bin", "not listed");
+        Path missing = copy(TestData.tinyVrCodecPack(), "no-gains");
+        Files.delete(missing.resolve("gains.bin"));
+        assertInvalidPack(() -> load(missing), "gains.bin", "missing");
+        Path tampered = copy(TestData.tinyVrCodecPack(), "tampered-gains");
+        byte[] gains = Files.readAllBytes(tampered.resolve("gains.bin"));
+        gains[gains.length - 1] ^= 1;
+        Files.write(tampered.resolve("gains.bin"), gains);
+        assertInvalidPack(() -> load(tampered), "gains.bin", "SHA-256");
+
+        assertVrDefect("no-gain-input", m -> ((ObjectNode) m.get("encoder")).remove("gain"),
+                "manifest.json", "gain input");
+        assertVrDefect("no-default", m -> m.remove("default_rate"), "manifest.json",
+                "default_rate is required");
+        assertVrDefect("default-past", m -> m.put("default_rate", 8), "default_rate 8",
+                "0..7");
+        assertVrDefect("default-negative", m -> m.put("default_rate", -1), "default_rate -1");
+        assertVrDefect("default-text", m -> m.put("default_rate", "4"), "default_rate \"4\"");
+        assertVrDefect("too-few", m -> ((ArrayNode) m.get("rates")).remove(7),
+                "rates must list indexes 0..7", "it lists 7");
+        assertVrDefect("too-many", m -> ((ArrayNode) m.get("rates")).addObject().put("index", 8),
+                "8 rates in gains.bin", "it lists 9");
+        assertVrDefect("order", m -> {
+            ((ObjectNode) m.get("rates").get(2)).put("index", 3);
+            ((ObjectNode) m.get("rates").get(3)).put("index", 2);
+        }, "entry 2 has index 3");
+        assertVrDefect("not-a-list", m -> m.put("rates", "all"), "rates is not a list");
+        assertVrDefect("bpp-text", m -> ((ObjectNode) m.get("rates").get(1))
+                .put("kodak_bpp", "0.3"), "rates[1].kodak_bpp must be a number");
+    }
+
+    @Test
+    void gainsMustMatchTheHyperSynthesis() throws IOException {
+        Path dir = vrCopy("gains-m", m -> { });
+        byte[] gains = new GainsFileTest.Builder(8, 23).build();
+        Files.write(dir.resolve("gains.bin"), gains);
+        editManifest(dir, m -> { });
+        assertInvalidPack(() -> load(dir), "gains.bin", "channel count 23", "M = 24");
+
+        Path fewer = vrCopy("gains-r", m -> { });
+        Files.write(fewer.resolve("gains.bin"), new GainsFileTest.Builder(5, 24).build());
+        editManifest(fewer, m -> { });
+        assertInvalidPack(() -> load(fewer), "manifest.json", "0..4", "5 rates in gains.bin", "it lists 8");
+    }
+
+    @Test
+    void versionOnePacksStayVersionOne() throws IOException {
+        Path gains = copy(TestData.tinyCodecPack(), "v1-gains");
+        Files.write(gains.resolve("gains.bin"), new GainsFileTest.Builder(1, 24).build());
+        editManifest(gains, m -> ((ObjectNode) m.get("files")).put("gains.bin", ""));
+        assertInvalidPack(() -> load(gains), "gains.bin is listed", "format_version 1");
+
+        Path gainInput = copy(TestData.tinyCodecPack(), "v1-gain-input");
+        editManifest(gainInput, m -> ((ObjectNode) m.get("encoder")).put("gain", "gain"));
+        assertInvalidPack(() -> load(gainInput), "only the image input");
+
+        Path adaptor = copy(TestData.tinyVrHumanPack(), "adaptor-v2");
+        replace(adaptor.resolve("manifest.json"), "\"format_version\": 1", "\"format_version\": 2");
+        assertInvalidPack(() -> AdaptorPack.load(PackSource.directory(adaptor)), "lic-adaptor-pack of format_version 1");
+    }
+
+    @Test
+    void theEncoderGraphMustTakeExactlyTheNamedInputs() throws IOException {
+        // A version 2 manifest naming a gain input the graph does not have.
+        Path misnamed = vrCopy("misnamed-gain", m -> ((ObjectNode) m.get("encoder")).put("gain", "gains"));
+        assertInvalidPack(() -> Codec.open(TestData.tinyVrOptions(1).withCodecPacks(List.of(
+                PackSource.directory(misnamed))).withAdaptorPacks(List.of())).close(), "encoder.onnx",
+                "no input gains");
+        // The variable-rate graph declared as a version 1 pack: its gain input would never be fed.
+        Path asV1 = vrCopy("v2-graph-as-v1", m -> {
+            m.put("format_version", 1);
+            ((ObjectNode) m.get("files")).remove("gains.bin");
+            ((ObjectNode) m.get("encoder")).remove("gain");
+            m.remove("default_rate");
+            ((ArrayNode) m.get("rates")).removeAll().addObject().put("index", 0);
+        });
+        assertThat(load(asV1).formatVersion()).isEqualTo(1);
+        assertInvalidPack(() -> Codec.open(TestData.tinyVrOptions(1).withCodecPacks(List.of(
+                PackSource.directory(asV1))).withAdaptorPacks(List.of())).close(), "encoder.onnx",
+                "input gain that the pack does not name");
     }
 }
