@@ -354,6 +354,7 @@ def main(argv=None):
                     help="skip the pack-vs-checkpoint check for this pack folder only (repeatable)")
     ap.add_argument("--data", default=DEFAULT_KODAK)
     ap.add_argument("--limit", type=int, default=0, help="first N images only (0 = all)")
+    ap.add_argument("--stride", type=int, default=1, help="every K-th image of the sorted folder (video frames)")
     ap.add_argument("--codecs", default=",".join(MEASURED), help="measured baselines, comma-separated, or 'none'")
     for c in MEASURED:
         ap.add_argument(f"--{c}-q", default=None,
@@ -381,7 +382,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     t_start = time.time()
 
-    paths = list_images(args.data)
+    paths = list_images(args.data)[::max(1, args.stride)]
     if args.limit:
         paths = paths[:args.limit]
     images = [(os.path.basename(p), np.asarray(load_rgb(p), dtype=np.uint8)) for p in paths]
@@ -421,7 +422,9 @@ def main(argv=None):
                                           jobs=args.jobs, log=lambda s: print(s, flush=True))
     measured = {c: reused.get(c) or measured.get(c) for c in codec_names if c in reused or c in measured}
     curves.update(measured)
-    refs = reference_curves()
+    # CompressAI's published points are Kodak means: compare with them on the Kodak set only.
+    kodak = sorted(n for n, _ in images) == [f"kodim{i:02d}.png" for i in range(1, 25)]
+    refs = reference_curves() if kodak else {}
     curves.update(refs)
 
     anchors = list(measured) + list(refs)

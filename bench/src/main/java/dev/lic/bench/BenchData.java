@@ -9,7 +9,8 @@ import dev.lic.core.pack.PackSource;
 final class BenchData {
     private BenchData() {}
 
-    record YTables(CdfTables tables, double[] scales) {}
+    /** The y tables, the scale each models, and the pack's y channel count M. */
+    record YTables(CdfTables tables, double[] scales, int channels) {}
 
     static YTables shippedYTables() {
         CodecPack pack = CodecPack.load(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK));
@@ -19,6 +20,6 @@ final class BenchData {
         for (int k = 0; k < y.count(); k++) {
             scales[k] = Math.max(0.11, (y.size(k) - 2) / 12.2);
         }
-        return new YTables(y, scales);
+        return new YTables(y, scales, pack.yChannels());
     }
 }

@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * rANS coder throughput on a y section shaped like a Kodak image's (96 x 32 x 48 symbols), coded with
- * the shipped codec pack's own 64 Gaussian tables and symbols drawn from the scale each table models.
+ * rANS coder throughput on a y section shaped like a Kodak image's (M x 32 x 48 symbols, M of the default
+ * codec pack: 192), coded with that pack's own 64 Gaussian tables and symbols drawn from the scale each
+ * table models.
  * MB/s = {@link #streamBytes} / time per operation (printed at setup).
  */
 @State(Scope.Benchmark)
@@ -28,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RansBenchmark {
-    static final int SYMBOLS = 96 * 32 * 48;
+    static final int POSITIONS = 32 * 48;
 
     CdfTables tables;
     int[] symbols;
@@ -41,9 +42,10 @@ public class RansBenchmark {
         BenchData.YTables y = BenchData.shippedYTables();
         tables = y.tables();
         Random random = new Random(42);
-        symbols = new int[SYMBOLS];
-        indexes = new int[SYMBOLS];
-        for (int i = 0; i < SYMBOLS; i++) {
+        int count = y.channels() * POSITIONS;
+        symbols = new int[count];
+        indexes = new int[count];
+        for (int i = 0; i < count; i++) {
             // Most latents are small: bias towards the low scale indexes, as trained models do.
             int k = Math.min(tables.count() - 1, (int) Math.abs(random.nextGaussian() * tables.count() / 4));
             indexes[i] = k;
@@ -51,8 +53,8 @@ public class RansBenchmark {
         }
         stream = RansEncoder.encode(symbols, indexes, tables);
         streamBytes = stream.length;
-        System.out.printf("%n[rans] %d symbols -> %d bytes (%.3f bits/symbol)%n", SYMBOLS, streamBytes,
-                streamBytes * 8.0 / SYMBOLS);
+        System.out.printf("%n[rans] %d symbols -> %d bytes (%.3f bits/symbol)%n", count, streamBytes,
+                streamBytes * 8.0 / count);
     }
 
     @Benchmark
