@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -95,13 +96,7 @@ public final class FileSystemStore implements BitstreamStore {
                         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         created = true;
                     } else {
-                        try {
-                            Files.createLink(target, part);
-                            created = true;
-                        } catch (FileAlreadyExistsException raced) {
-                            // Another Put of the same bytes published first: that one is the creation.
-                            created = false;
-                        }
+                        created = publish(part, target);
                     }
                 } finally {
                     Files.deleteIfExists(part);
@@ -117,6 +112,29 @@ public final class FileSystemStore implements BitstreamStore {
             return new PutResult(id, created);
         } catch (IOException e) {
             throw new UncheckedIOException("store write failed for " + id, e);
+        }
+    }
+
+    /**
+     * Makes {@code part} visible as {@code target} unless that name exists; true when this call made it. A hard
+     * link fails atomically on an existing name, also across processes; where the file system has no hard links,
+     * a rename under this store's lock does the same within this process.
+     */
+    private boolean publish(Path part, Path target) throws IOException {
+        try {
+            Files.createLink(target, part);
+            return true;
+        } catch (FileAlreadyExistsException raced) {
+            // Another Put of the same bytes published first: that one is the creation.
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+            synchronized (this) {
+                if (Files.exists(target)) {
+                    return false;
+                }
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            }
         }
     }
 
