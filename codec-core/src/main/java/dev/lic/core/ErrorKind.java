@@ -27,6 +27,12 @@ public enum ErrorKind {
     STORE_CORRUPT,
     /** A codec or adaptor pack failed validation (hash, format, shapes). */
     INVALID_PACK,
+    /** An admin (mutating) call came without an {@code authorization: Bearer <token>} header. */
+    UNAUTHENTICATED,
+    /** An admin call's token is wrong, or the server has no admin token configured (admin calls disabled). */
+    PERMISSION_DENIED,
+    /** A Put would take the store over its configured quota (bytes or objects); nothing was written. */
+    STORE_FULL,
     /** The server cannot be reached (client side only). */
     UNAVAILABLE,
     /** A bug; the message carries no input data. */

@@ -110,6 +110,7 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                     .setDefaultCodecId(codec.defaultCodecId())
                     .setLimits(Limits.newBuilder()
                             .setMaxPixels(config.limits().maxPixels())
+                            .setMaxDimension(config.limits().maxDimension())
                             .setMaxImageBytes(config.limits().maxImageBytes())
                             .setMaxBitstreamBytes(config.limits().maxBitstreamBytes()));
             codec.codecIds().stream().sorted().map(codec::codecPack).forEach(pack -> response.addCodecs(info(pack)));

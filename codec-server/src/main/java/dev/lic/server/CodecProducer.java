@@ -19,7 +19,7 @@ public class CodecProducer {
 
     @Produces
     @Singleton
-    Codec codec(LicConfig config) {
+    Codec codec(LicConfig config, CodecReadiness readiness) {
         CodecOptions options = CodecOptions.defaults()
                 .withLimits(limits(config))
                 .withUseCuda(config.onnx().cuda());
@@ -34,6 +34,7 @@ public class CodecProducer {
         }
         Codec codec = Codec.open(options);
         LOG.infof("codec packs %s, adaptors %s", codec.codecIds(), codec.adaptors());
+        readiness.loaded();
         return codec;
     }
 
@@ -46,7 +47,8 @@ public class CodecProducer {
     BitstreamStore store(LicConfig config) {
         Path root = Path.of(config.store().dir()).toAbsolutePath();
         LOG.infof("filesystem store at %s", root);
-        return new FileSystemStore(root, config.limits().maxBitstreamBytes());
+        return new FileSystemStore(root, config.limits().maxBitstreamBytes(),
+                new FileSystemStore.Quota(config.store().maxBytes(), config.store().maxObjects()));
     }
 
     static Limits limits(LicConfig config) {

@@ -17,7 +17,9 @@ public final class GrpcErrors {
     public static Status.Code statusOf(ErrorKind kind) {
         return switch (kind) {
             case INVALID_ARGUMENT, INVALID_IMAGE, INVALID_BITSTREAM, UNSUPPORTED_VERSION -> Status.Code.INVALID_ARGUMENT;
-            case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
+            case TOO_LARGE, STORE_FULL -> Status.Code.RESOURCE_EXHAUSTED;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case CORRUPT_BITSTREAM, STORE_CORRUPT -> Status.Code.DATA_LOSS;
             case UNKNOWN_CODEC, INVALID_PACK -> Status.Code.FAILED_PRECONDITION;
             case UNKNOWN_ADAPTOR, NOT_FOUND -> Status.Code.NOT_FOUND;

@@ -9,6 +9,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lic")
 public interface LicConfig {
 
+    /**
+     * Address gRPC and HTTP listen on ({@code quarkus.grpc.server.host} and {@code quarkus.http.host} follow
+     * it): this machine only by default; {@code 0.0.0.0} opens the server to the network.
+     */
+    @WithDefault("127.0.0.1")
+    String listenHost();
+
     Store store();
 
     Limits limits();
@@ -17,10 +24,25 @@ public interface LicConfig {
 
     Onnx onnx();
 
+    Admin admin();
+
     interface Store {
         /** Root folder of the filesystem store. */
         @WithDefault("lic-data/store")
         String dir();
+
+        /** Quota: total bytes of stored objects; a Put that would exceed it is STORE_FULL. 0 = no limit. */
+        @WithDefault("10737418240")
+        long maxBytes();
+
+        /** Quota: number of stored objects; 0 = no limit. */
+        @WithDefault("1000000")
+        long maxObjects();
+    }
+
+    interface Admin {
+        /** Bearer token for admin (mutating) calls; absent = admin calls refused. */
+        Optional<String> token();
     }
 
     interface Limits {

@@ -116,6 +116,7 @@ class CodecServiceTest {
             assertThat(a.getCodecId()).isEqualTo(d.getDefaultCodecId());
         });
         assertThat(d.getLimits().getMaxPixels()).isEqualTo(1_000_000L);
+        assertThat(d.getLimits().getMaxDimension()).isEqualTo(16_384);
     }
 
     @Test
@@ -124,6 +125,15 @@ class CodecServiceTest {
         assertStatus(() -> encode(new byte[0]), Status.Code.INVALID_ARGUMENT, "empty");
         byte[] png = TestImages.png(64, 64);
         assertStatus(() -> encode(Arrays.copyOf(png, png.length / 2)), Status.Code.INVALID_ARGUMENT, "INVALID_IMAGE");
+    }
+
+    @Test
+    void aPngWithABadChunkCrcIsInvalidImage() {
+        byte[] png = TestImages.png(64, 64);
+        encode(png);
+        byte[] badCrc = png.clone();
+        badCrc[8 + 8 + 13] ^= 1; // the IHDR chunk's CRC, which ImageIO does not check
+        assertStatus(() -> encode(badCrc), Status.Code.INVALID_ARGUMENT, "INVALID_IMAGE: PNG image is damaged: chunk 0");
     }
 
     @Test

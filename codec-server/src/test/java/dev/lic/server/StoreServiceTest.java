@@ -26,6 +26,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -68,10 +73,11 @@ class StoreServiceTest {
             assertThat(s.getCodecId()).hasSize(64);
         });
 
-        store.delete(DeleteRequest.newBuilder().setId(first.getId()).build());
+        AdminCallsTest.withToken(store, AdminCallsTest.TOKEN).delete(DeleteRequest.newBuilder().setId(first.getId()).build());
         assertStatus(() -> store.get(GetRequest.newBuilder().setId(first.getId()).build()),
                 Status.Code.NOT_FOUND, first.getId());
-        assertStatus(() -> store.delete(DeleteRequest.newBuilder().setId(first.getId()).build()),
+        assertStatus(() -> AdminCallsTest.withToken(store, AdminCallsTest.TOKEN)
+                .delete(DeleteRequest.newBuilder().setId(first.getId()).build()),
                 Status.Code.NOT_FOUND, "no stored bitstream");
     }
 
@@ -124,6 +130,66 @@ class StoreServiceTest {
         assertStatus(() -> store.get(GetRequest.newBuilder().setId(id).build()), Status.Code.DATA_LOSS, "checksum");
         assertStatus(() -> codec.decode(DecodeRequest.newBuilder().setStoredId(id).build()),
                 Status.Code.DATA_LOSS, "checksum");
+    }
+
+    @Test
+    void strayFilesAndFoldersInTheStoreAreSkippedByList() throws Exception {
+        String id = put(bitstream(76, 64)).getId();
+        Path objects = Path.of(storeDir, "objects");
+        Path shard = objects.resolve(id.substring(0, 2));
+        List<Path> strays = List.of(objects.resolve("README.txt"), shard.resolve("notes.txt"),
+                shard.resolve(id.substring(0, 2) + "f".repeat(62) + ".bak"));
+        List<Path> strayDirs = List.of(objects.resolve("lost+found"), objects.resolve("zz"),
+                shard.resolve(id.substring(0, 2) + "e".repeat(62)));
+        try {
+            for (Path p : strays) {
+                Files.writeString(p, "not an object");
+            }
+            for (Path p : strayDirs) {
+                Files.createDirectories(p.resolve("inner"));
+            }
+            List<String> listed = listAll(3).stream().map(StoredBitstream::getId).toList();
+            assertThat(listed).contains(id).isSorted().allMatch(i -> i.matches("[0-9a-f]{64}"))
+                    .doesNotContain(id.substring(0, 2) + "e".repeat(62));
+        } finally {
+            for (Path p : strays) {
+                Files.deleteIfExists(p);
+            }
+            for (Path p : strayDirs) {
+                Files.deleteIfExists(p.resolve("inner"));
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void concurrentPutsOfTheSameBitstreamCreateItOnce() throws Exception {
+        byte[] b = bitstream(88, 64);
+        String id = ContentId.of(b);
+        Files.deleteIfExists(Path.of(storeDir, "objects", id.substring(0, 2), id));
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<PutResponse>> puts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                puts.add(pool.submit(() -> {
+                    start.await();
+                    return put(b);
+                }));
+            }
+            start.countDown();
+            int created = 0;
+            for (Future<PutResponse> f : puts) {
+                PutResponse r = f.get(60, TimeUnit.SECONDS);
+                assertThat(r.getId()).isEqualTo(id);
+                created += r.getCreated() ? 1 : 0;
+            }
+            assertThat(created).as("Puts that report created").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.get(GetRequest.newBuilder().setId(id).build()).getBitstream().toByteArray()).isEqualTo(b);
     }
 
     private List<StoredBitstream> listAll(int pageSize) {

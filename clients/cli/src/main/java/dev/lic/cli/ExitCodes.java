@@ -21,6 +21,9 @@ final class ExitCodes {
             case NOT_FOUND -> 9;
             case INVALID_PACK -> 10;
             case UNAVAILABLE -> 11;
+            case UNAUTHENTICATED -> 13;
+            case PERMISSION_DENIED -> 14;
+            case STORE_FULL -> 15;
         };
     }
 }

@@ -29,6 +29,10 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof LicException lic) {
                 cmd.getErr().println("lic: " + lic.kind() + ": " + lic.getMessage());
+                String hint = hint(lic.kind());
+                if (hint != null) {
+                    cmd.getErr().println("lic: " + hint);
+                }
                 return ExitCodes.of(lic.kind());
             }
             if (e instanceof java.io.IOException io) {
@@ -38,5 +42,15 @@ public final class Main {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** What to do about an admin refusal, beyond the server's message. */
+    static String hint(dev.lic.core.ErrorKind kind) {
+        return switch (kind) {
+            case UNAUTHENTICATED -> "this is an admin call: pass --token TOKEN or set LIC_ADMIN_TOKEN";
+            case PERMISSION_DENIED -> "the server refused the admin token: check --token / LIC_ADMIN_TOKEN against "
+                    + "the server's lic.admin.token (LIC_ADMIN_TOKEN)";
+            default -> null;
+        };
     }
 }

@@ -2,6 +2,7 @@ package dev.lic.cli;
 
 import dev.lic.client.LicClient;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the server is; shared by every command that talks to it. */
@@ -13,7 +14,11 @@ final class ServerOptions {
     @Option(names = "--timeout", defaultValue = "120", description = "seconds per call (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--token", defaultValue = "${env:LIC_ADMIN_TOKEN}",
+            description = "admin token for admin calls such as rm (env LIC_ADMIN_TOKEN); sent only with those calls")
+    String token;
+
     LicClient connect() {
-        return LicClient.connect(target, Duration.ofSeconds(timeoutSeconds));
+        return LicClient.connect(target, Duration.ofSeconds(timeoutSeconds), Optional.ofNullable(token));
     }
 }

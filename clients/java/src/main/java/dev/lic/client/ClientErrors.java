@@ -35,6 +35,8 @@ public final class ClientErrors {
             case FAILED_PRECONDITION -> ErrorKind.UNKNOWN_CODEC;
             case NOT_FOUND -> ErrorKind.NOT_FOUND;
             case UNAVAILABLE, DEADLINE_EXCEEDED -> ErrorKind.UNAVAILABLE;
+            case UNAUTHENTICATED -> ErrorKind.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> ErrorKind.PERMISSION_DENIED;
             default -> ErrorKind.INTERNAL;
         };
     }

@@ -26,6 +26,10 @@ class ClientErrorsTest {
                 .isEqualTo(ErrorKind.TOO_LARGE);
         assertThat(ClientErrors.toLicException(Status.DEADLINE_EXCEEDED.asRuntimeException()).kind())
                 .isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(ClientErrors.toLicException(Status.UNAUTHENTICATED.asRuntimeException()).kind())
+                .isEqualTo(ErrorKind.UNAUTHENTICATED);
+        assertThat(ClientErrors.toLicException(Status.PERMISSION_DENIED.withDescription("denied").asRuntimeException())
+                .kind()).isEqualTo(ErrorKind.PERMISSION_DENIED);
         assertThat(ClientErrors.toLicException(Status.INVALID_ARGUMENT
                 .withDescription("NOT_A_KIND: something").asRuntimeException()).kind())
                 .isEqualTo(ErrorKind.INVALID_ARGUMENT);

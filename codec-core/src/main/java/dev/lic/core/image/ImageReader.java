@@ -24,7 +24,8 @@ import java.util.Iterator;
  *
  * <p>The format is recognised by its magic bytes, and the size is read from the header before any pixel
  * is decoded: an image over the limits is TOO_LARGE without a large allocation. Bytes that are not a
- * PNG or JPEG, truncated or corrupt files (including ones the decoder only warns about), and colour
+ * PNG or JPEG, truncated or corrupt files (including ones the decoder only warns about, and PNGs with a
+ * chunk that fails its CRC, which ImageIO does not check: see {@link PngChunks}), and colour
  * types without an RGB reading (CMYK/YCCK JPEG) are INVALID_IMAGE. Grey images are replicated to RGB,
  * alpha is dropped (colours are used as stored), 16-bit samples are scaled to {@code [0, 1]} like 8-bit
  * ones, palettes are expanded.
@@ -79,6 +80,9 @@ public final class ImageReader {
             if (!limits.allows(width, height)) {
                 throw new LicException(ErrorKind.TOO_LARGE, "image of " + width + "x" + height + " is over the limits ("
                         + limits.maxPixels() + " pixels, " + limits.maxDimension() + " per side)");
+            }
+            if (format == Format.PNG) {
+                PngChunks.verify(bytes);
             }
             StringBuilder warnings = new StringBuilder();
             reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> {

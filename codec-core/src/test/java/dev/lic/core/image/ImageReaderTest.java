@@ -145,4 +145,20 @@ class ImageReaderTest {
         assertKind(Arrays.copyOf(jpeg, jpeg.length / 2), ErrorKind.INVALID_IMAGE);
         assertKind(Arrays.copyOf(jpeg, 3), ErrorKind.INVALID_IMAGE);
     }
+
+    @Test
+    void aPngChunkThatFailsItsCrcIsInvalidImage() {
+        byte[] png = encode(rgb(64, 64), "png");
+        assertThat(ImageReader.read(png, LIMITS).width()).isEqualTo(64);
+        byte[] badIhdrCrc = png.clone();
+        badIhdrCrc[8 + 8 + 13] ^= 1; // IHDR's CRC: the decoder never looks at it
+        assertThatThrownBy(() -> ImageReader.read(badIhdrCrc, LIMITS)).isInstanceOfSatisfying(LicException.class,
+                e -> assertThat(e).hasMessageContaining("chunk 0 (IHDR) fails its CRC")
+                        .extracting(LicException::kind).isEqualTo(ErrorKind.INVALID_IMAGE));
+        byte[] badPixels = png.clone();
+        badPixels[8 + 25 + 8 + 20] ^= 0x10; // inside the chunk after IHDR (IDAT): zlib may not notice
+        assertKind(badPixels, ErrorKind.INVALID_IMAGE);
+        byte[] trailing = Arrays.copyOf(png, png.length + 3); // bytes after IEND are ignored, as decoders do
+        assertThat(ImageReader.read(trailing, LIMITS).height()).isEqualTo(64);
+    }
 }

@@ -63,6 +63,47 @@ class FileSystemStoreTest {
         pool.shutdown();
         assertThat(store.list("", 100)).hasSize(8);
         assertThat(Files.list(root.resolve("tmp"))).isEmpty();
+        assertThat(results.stream().filter(f -> f.resultNow().created())).as("one creation per object").hasSize(8);
+        assertThat(store.usage()).containsExactly(results.stream().limit(8)
+                .mapToLong(f -> store.get(f.resultNow().id()).length).sum(), 8L);
+    }
+
+    @Test
+    void quotaRefusesAPutThatWouldGoOverAndWritesNothing() throws Exception {
+        byte[] a = new byte[600];
+        byte[] b = new byte[500];
+        b[0] = 1;
+        FileSystemStore store = new FileSystemStore(root, 1 << 20, new FileSystemStore.Quota(1000, 0));
+        assertThat(store.put(a).created()).isTrue();
+        assertThatThrownBy(() -> store.put(b)).isInstanceOfSatisfying(LicException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.STORE_FULL);
+            assertThat(e).hasMessageContaining("lic.store.max-bytes");
+        });
+        assertThat(store.list("", 10)).extracting(BitstreamStore.StoredEntry::id).containsExactly(ContentId.of(a));
+        assertThat(Files.list(root.resolve("tmp"))).isEmpty();
+        assertThat(store.put(a).created()).as("what is stored may be put again").isFalse();
+        store.delete(ContentId.of(a));
+        assertThat(store.put(b).created()).isTrue();
+
+        FileSystemStore counted = new FileSystemStore(root, 1 << 20, new FileSystemStore.Quota(0, 1));
+        assertThat(counted.usage()).as("usage counted at start-up").containsExactly(500L, 1L);
+        assertThatThrownBy(() -> counted.put(a)).isInstanceOfSatisfying(LicException.class,
+                e -> assertThat(e).hasMessageContaining("lic.store.max-objects"));
+    }
+
+    @Test
+    void listingSkipsWhatIsNotAnObject() throws Exception {
+        FileSystemStore store = new FileSystemStore(root, 1 << 20);
+        String id = store.put("kept".getBytes()).id();
+        Path objects = root.resolve("objects");
+        Path shard = objects.resolve(id.substring(0, 2));
+        Files.writeString(objects.resolve("stray.txt"), "x");
+        Files.createDirectories(objects.resolve("lost+found").resolve("deep"));
+        Files.createDirectories(shard.resolve(id.substring(0, 2) + "0".repeat(62)));
+        Files.writeString(shard.resolve("0".repeat(64)), "an id in the wrong shard");
+        Files.writeString(shard.resolve(id + ".tmp"), "x");
+        assertThat(store.list("", 10)).extracting(BitstreamStore.StoredEntry::id).containsExactly(id);
+        assertThat(store.list(id, 10)).isEmpty();
     }
 
     @Test
