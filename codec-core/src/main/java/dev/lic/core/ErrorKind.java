@@ -27,6 +27,11 @@ public enum ErrorKind {
     STORE_CORRUPT,
     /** A codec or adaptor pack failed validation (hash, format, shapes). */
     INVALID_PACK,
+    /**
+     * The request conflicts with the current state: deleting the active adaptor version, activating a
+     * version that is not READY, registering a version that exists, rolling back with no previous version.
+     */
+    CONFLICT,
     /** The server cannot be reached (client side only). */
     UNAVAILABLE,
     /** A bug; the message carries no input data. */

@@ -19,7 +19,7 @@ public final class GrpcErrors {
             case INVALID_ARGUMENT, INVALID_IMAGE, INVALID_BITSTREAM, UNSUPPORTED_VERSION -> Status.Code.INVALID_ARGUMENT;
             case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
             case CORRUPT_BITSTREAM, STORE_CORRUPT -> Status.Code.DATA_LOSS;
-            case UNKNOWN_CODEC, INVALID_PACK -> Status.Code.FAILED_PRECONDITION;
+            case UNKNOWN_CODEC, INVALID_PACK, CONFLICT -> Status.Code.FAILED_PRECONDITION;
             case UNKNOWN_ADAPTOR, NOT_FOUND -> Status.Code.NOT_FOUND;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case INTERNAL -> Status.Code.INTERNAL;

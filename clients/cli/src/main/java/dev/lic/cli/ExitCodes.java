@@ -21,6 +21,7 @@ final class ExitCodes {
             case NOT_FOUND -> 9;
             case INVALID_PACK -> 10;
             case UNAVAILABLE -> 11;
+            case CONFLICT -> 13;
         };
     }
 }
