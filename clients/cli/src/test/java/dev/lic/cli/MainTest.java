@@ -129,4 +129,18 @@ class MainTest {
         }
         assertThat(run("ls", "--server", "localhost:" + freePort, "--timeout", "5")).isEqualTo(11);
     }
+
+    @Test
+    void adaptorsCommandsGiveTheDocumentedExitCodes() throws Exception {
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        String server = "localhost:" + freePort;
+        assertThat(run("adaptors", "list", "--server", server, "--timeout", "5")).isEqualTo(11);
+        assertThat(run("adaptors", "activate", "human", "2", "--server", server, "--timeout", "5")).isEqualTo(11);
+        assertThat(run("adaptors", "register", dir.toString(), "--server", server)).isEqualTo(2); // no manifest.json
+        assertThat(run("adaptors")).isEqualTo(2);
+        assertThat(run("adaptors", "delete", "human", "not-a-number")).isEqualTo(2);
+    }
 }
