@@ -69,9 +69,9 @@ final class AdaptorsCommand implements Callable<Integer> {
                     out.printf("%s  codec %s  active %s%n", a.getName(), a.getCodecId(),
                             a.getActiveVersion() == 0 ? "none" : "v" + a.getActiveVersion());
                     for (AdaptorVersion v : a.getVersionsList()) {
-                        out.printf("  v%-4d %-7s %-6s%s%s%n", v.getVersion(), state(v), v.getTask(),
+                        out.println(String.format("  v%-4d %-7s %-6s%s%s", v.getVersion(), state(v), v.getTask(),
                                 v.getVersion() == a.getActiveVersion() ? " (active)" : "",
-                                v.getReason().isEmpty() ? "" : "  " + v.getReason());
+                                v.getReason().isEmpty() ? "" : "  " + v.getReason()).stripTrailing());
                     }
                 }
             }
