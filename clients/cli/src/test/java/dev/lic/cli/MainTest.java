@@ -143,4 +143,15 @@ class MainTest {
         assertThat(run("adaptors")).isEqualTo(2);
         assertThat(run("adaptors", "delete", "human", "not-a-number")).isEqualTo(2);
     }
+
+    @Test
+    void decodeTakesAnAdaptorVersion() throws Exception {
+        Path lic = dir.resolve("v.lic");
+        assertThat(run("encode", "--offline", kodak(4).toString(), "-o", lic.toString(), "--rate", "0")).isZero();
+        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v1.png").toString(),
+                "--adaptor-version", "1")).isZero();
+        assertThat(lastOutput).contains("via human v1");
+        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v2.png").toString(),
+                "--adaptor-version", "2")).isEqualTo(8);
+    }
 }

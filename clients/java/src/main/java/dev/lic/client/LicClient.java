@@ -107,7 +107,13 @@ public final class LicClient implements AutoCloseable {
     }
 
     public DecodeResponse decodeStored(String id, String adaptor) {
-        return call(() -> codec().decode(DecodeRequest.newBuilder().setStoredId(id).setAdaptor(adaptor).build()));
+        return decodeStored(id, adaptor, 0);
+    }
+
+    /** Decodes a stored bitstream with version {@code adaptorVersion} of the adaptor; 0 means the active one. */
+    public DecodeResponse decodeStored(String id, String adaptor, int adaptorVersion) {
+        return call(() -> codec().decode(DecodeRequest.newBuilder().setStoredId(id).setAdaptor(adaptor)
+                .setAdaptorVersion(adaptorVersion).build()));
     }
 
     public DescribeResponse describe() {

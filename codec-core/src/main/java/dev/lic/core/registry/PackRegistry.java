@@ -267,7 +267,12 @@ public final class PackRegistry implements AutoCloseable {
 
     private void seed(PackSource source) {
         AdaptorPack.Identity id = AdaptorPack.identify(source);
-        if (!codecChannels.containsKey(id.codecId()) || repository.hasAdaptor(id.codecId(), id.name())) {
+        if (!codecChannels.containsKey(id.codecId())) {
+            LOG.log(System.Logger.Level.WARNING, "adaptor pack {0} reads codec {1}, which is not loaded; not added",
+                    source.describe(), id.codecId());
+            return;
+        }
+        if (repository.hasAdaptor(id.codecId(), id.name())) {
             return;
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
