@@ -1,5 +1,8 @@
 package dev.lic.core;
 
+import dev.lic.core.adaptor.AdaptorKind;
+import dev.lic.core.adaptor.ImageOutput;
+import dev.lic.core.adaptor.TaskAdaptor;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.entropy.EntropyTables;
@@ -8,14 +11,15 @@ import dev.lic.core.image.PaddedImage;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.AnalysisSession;
 import dev.lic.core.onnx.SessionConfig;
-import dev.lic.core.onnx.SynthesisSession;
-import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
 import dev.lic.core.pipeline.HyperPrior;
 import dev.lic.core.pipeline.InverseGain;
 import dev.lic.core.pipeline.LatentQuantizer;
 import dev.lic.core.pipeline.SectionCoder;
+import dev.lic.core.registry.AdaptorLease;
+import dev.lic.core.registry.AdaptorRepository;
+import dev.lic.core.registry.PackRegistry;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,34 +49,30 @@ public final class Codec implements AutoCloseable {
     private final Limits limits;
     private final Map<String, LoadedCodec> codecs;
     private final String defaultCodecId;
-    private final Map<String, List<LoadedAdaptor>> adaptorsByCodec;
-    private final List<AdaptorInfo> adaptorInfos;
+    private final PackRegistry registry;
     private final ExecutorService hyperExecutor;
 
     private record LoadedCodec(CodecPack pack, AnalysisSession analysis, HyperPrior hyper) {
     }
 
-    private record LoadedAdaptor(AdaptorPack pack, SynthesisSession synthesis) {
-    }
-
-    private Codec(Limits limits, Map<String, LoadedCodec> codecs, Map<String, List<LoadedAdaptor>> adaptors,
+    private Codec(Limits limits, Map<String, LoadedCodec> codecs, PackRegistry registry,
                   ExecutorService hyperExecutor) {
         this.limits = limits;
         this.codecs = codecs;
         this.defaultCodecId = codecs.keySet().iterator().next();
-        this.adaptorsByCodec = adaptors;
-        List<AdaptorInfo> infos = new ArrayList<>();
-        adaptors.values().forEach(list -> list.forEach(a -> infos.add(new AdaptorInfo(a.pack.name(),
-                a.pack.version(), a.pack.codecId(), a.pack.task(), a.pack.source().describe()))));
-        this.adaptorInfos = List.copyOf(infos);
+        this.registry = registry;
         this.hyperExecutor = hyperExecutor;
     }
 
-    /** Loads and verifies the packs of {@code options}; INVALID_PACK if any fails. */
+    /**
+     * Loads and verifies the packs of {@code options}; INVALID_PACK if a codec pack fails, or, without an
+     * adaptor repository, if an adaptor pack fails. With a repository, adaptor versions that fail are
+     * listed FAILED by {@link #registry()} instead.
+     */
     public static Codec open(CodecOptions options) {
         SessionConfig config = new SessionConfig(options.intraOpThreads(), options.useCuda());
         Map<String, LoadedCodec> codecs = new LinkedHashMap<>();
-        Map<String, List<LoadedAdaptor>> adaptors = new LinkedHashMap<>();
+        PackRegistry registry = null;
         try {
             for (PackSource source : options.codecPacks()) {
                 CodecPack pack = CodecPack.load(source);
@@ -84,29 +84,21 @@ public final class Codec implements AutoCloseable {
                 HyperPrior hyper = new HyperPrior(pack.hyperSynthesis(), tables.scaleIndexer());
                 codecs.put(pack.codecId(), new LoadedCodec(pack, new AnalysisSession(pack, config), hyper));
             }
-            for (PackSource source : options.adaptorPacks()) {
-                AdaptorPack pack = AdaptorPack.load(source);
-                if (!codecs.containsKey(pack.codecId())) {
-                    throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": it reads codec "
-                            + pack.codecId() + ", which is not loaded");
-                }
-                List<LoadedAdaptor> list = adaptors.computeIfAbsent(pack.codecId(), k -> new ArrayList<>());
-                for (LoadedAdaptor other : list) {
-                    if (other.pack.name().equals(pack.name()) && other.pack.version() == pack.version()) {
-                        throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": adaptor "
-                                + pack.name() + " version " + pack.version() + " is already loaded for its codec");
-                    }
-                }
-                list.add(new LoadedAdaptor(pack, new SynthesisSession(pack, config)));
-                list.sort(Comparator.comparingInt((LoadedAdaptor a) -> a.pack.version()).reversed());
-            }
+            Map<String, Integer> channels = new LinkedHashMap<>();
+            codecs.forEach((id, c) -> channels.put(id, c.pack.yChannels()));
+            registry = options.adaptorRepositoryDir().isPresent()
+                    ? PackRegistry.open(channels, config, new AdaptorRepository(options.adaptorRepositoryDir().get()),
+                            options.adaptorPacks())
+                    : PackRegistry.inMemory(channels, config, options.adaptorPacks());
         } catch (RuntimeException e) {
             codecs.values().forEach(c -> c.analysis.close());
-            adaptors.values().forEach(list -> list.forEach(a -> a.synthesis.close()));
+            if (registry != null) {
+                registry.close();
+            }
             throw e;
         }
         ExecutorService executor = options.intraOpThreads() > 1 ? new ForkJoinPool(options.intraOpThreads()) : null;
-        return new Codec(options.limits(), codecs, adaptors, executor);
+        return new Codec(options.limits(), codecs, registry, executor);
     }
 
     /** Encodes with the first codec pack of the options at its default rate. */
@@ -166,27 +158,46 @@ public final class Codec implements AutoCloseable {
     }
 
     /**
-     * Decodes a bitstream with the newest loaded version of adaptor {@code adaptorName} for its codec.
+     * Decodes a bitstream with the active version of adaptor {@code adaptorName} for its codec.
      *
      * @throws LicException INVALID_BITSTREAM, UNSUPPORTED_VERSION, CORRUPT_BITSTREAM, UNKNOWN_CODEC,
      *     UNKNOWN_ADAPTOR, TOO_LARGE
      */
     public DecodeResult decode(byte[] bitstream, String adaptorName) {
+        return decode(bitstream, adaptorName, 0);
+    }
+
+    /**
+     * Decodes a bitstream with version {@code adaptorVersion} (0: the active one) of adaptor
+     * {@code adaptorName} for its codec. The decode holds a lease on that version from before entropy
+     * decoding to the end, so a version activated or deleted meanwhile does not affect it.
+     *
+     * @throws LicException as {@link #decode(byte[], String)}; UNKNOWN_ADAPTOR also when the version is not
+     *     READY; INVALID_ARGUMENT when the adaptor's task does not produce images
+     */
+    public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion) {
         long t0 = System.nanoTime();
         Parsed parsed = parse(bitstream);
-        LoadedAdaptor adaptor = adaptor(parsed.header.codecId(), adaptorName);
-        long t1 = System.nanoTime();
-        Stages stages = new Stages();
-        Latents latents = latents(parsed, stages);
-        long t2 = System.nanoTime();
-        float[] yDec = adaptorInput(parsed.codec.pack, latents);
-        float[] planes = adaptor.synthesis.run(yDec, latents.yChannels(), latents.yHeight(), latents.yWidth());
-        long t3 = System.nanoTime();
-        RgbImage image = RgbImage.fromPlanes(planes, 16 * latents.yWidth(), 16 * latents.yHeight(),
-                parsed.header.width(), parsed.header.height());
-        long t4 = System.nanoTime();
-        return new DecodeResult(image, adaptor.pack.name(), adaptor.pack.version(), parsed.header.codecId(),
-                new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, t4 - t3));
+        try (AdaptorLease lease = registry.lease(parsed.header.codecId(), adaptorName, adaptorVersion)) {
+            TaskAdaptor adaptor = lease.adaptor();
+            if (!AdaptorKind.IMAGE.equals(adaptor.task())) {
+                throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor " + lease.name() + " gives task "
+                        + adaptor.task() + "; this decode returns images");
+            }
+            long t1 = System.nanoTime();
+            Stages stages = new Stages();
+            Latents latents = latents(parsed, stages);
+            long t2 = System.nanoTime();
+            float[] yDec = adaptorInput(parsed.codec.pack, latents);
+            ImageOutput out = (ImageOutput) adaptor.run(yDec, latents.yChannels(), latents.yHeight(),
+                    latents.yWidth());
+            long t3 = System.nanoTime();
+            RgbImage image = RgbImage.fromPlanes(out.planes(), out.width(), out.height(),
+                    parsed.header.width(), parsed.header.height());
+            long t4 = System.nanoTime();
+            return new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(),
+                    new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, t4 - t3));
+        }
     }
 
     /** Decodes a bitstream's integer latents only (no adaptor, no float graph). */
@@ -237,15 +248,30 @@ public final class Codec implements AutoCloseable {
         return codec(codecId).pack;
     }
 
-    /** The loaded adaptor packs, per codec newest version first. */
+    /** The READY adaptor versions, per codec newest version first (a snapshot of {@link #registry()}). */
     public List<AdaptorInfo> adaptors() {
-        return adaptorInfos;
+        List<AdaptorInfo> infos = new ArrayList<>();
+        for (PackRegistry.AdaptorStatus a : registry.list()) {
+            List<PackRegistry.VersionStatus> versions = new ArrayList<>(a.versions());
+            versions.sort(Comparator.comparingInt(PackRegistry.VersionStatus::version).reversed());
+            for (PackRegistry.VersionStatus v : versions) {
+                if (v.state() == PackRegistry.State.READY) {
+                    infos.add(new AdaptorInfo(a.name(), v.version(), a.codecId(), v.task(), v.source()));
+                }
+            }
+        }
+        return List.copyOf(infos);
+    }
+
+    /** The adaptor registry: versions, states, activation (docs/adaptor-registry.md). */
+    public PackRegistry registry() {
+        return registry;
     }
 
     @Override
     public void close() {
         codecs.values().forEach(c -> c.analysis.close());
-        adaptorsByCodec.values().forEach(list -> list.forEach(a -> a.synthesis.close()));
+        registry.close();
         if (hyperExecutor != null) {
             hyperExecutor.shutdown();
         }
@@ -292,20 +318,6 @@ public final class Codec implements AutoCloseable {
             throw new LicException(ErrorKind.UNKNOWN_CODEC, "no codec pack with id " + codecId + " is loaded");
         }
         return codec;
-    }
-
-    private LoadedAdaptor adaptor(String codecId, String name) {
-        for (LoadedAdaptor a : adaptorsByCodec.getOrDefault(codecId, List.of())) {
-            if (a.pack.name().equals(name)) {
-                return a; // newest version first
-            }
-        }
-        throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "no adaptor " + (name == null ? "(none)" : '"' + clip(name)
-                + '"') + " is loaded for codec " + codecId);
-    }
-
-    private static String clip(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private Latents latents(Parsed parsed, Stages stages) {

@@ -2,7 +2,9 @@ package dev.lic.core;
 
 import dev.lic.core.pack.PackSource;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -16,9 +18,12 @@ import java.util.Objects;
  * @param useCuda run the ONNX graphs on CUDA when this ONNX Runtime and machine can (else on the CPU, with a
  *     log line); the bitstream never depends on it
  * @param limits size limits for images and bitstreams
+ * @param adaptorRepository the folder of the versioned adaptor repository (docs/adaptor-registry.md), or
+ *     null to hold adaptors in memory only (then {@code adaptorPacks} are loaded and any failure fails
+ *     {@link Codec#open}); with a repository {@code adaptorPacks} are seeded into it when absent
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
-                           boolean useCuda, Limits limits) {
+                           boolean useCuda, Limits limits, Path adaptorRepository) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -34,6 +39,12 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     public static final List<String> BUNDLED_CODEC_PACKS = List.of(DEFAULT_CODEC_PACK, LEGACY_CODEC_PACK_V1);
     /** Every bundled adaptor pack (classpath prefixes). */
     public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
+
+    /** Options without an adaptor repository (adaptors held in memory). */
+    public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
+                        boolean useCuda, Limits limits) {
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null);
+    }
 
     public CodecOptions {
         codecPacks = List.copyOf(codecPacks);
@@ -58,22 +69,32 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withCodecPacks(List<PackSource> packs) {
-        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits);
+        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository);
     }
 
     public CodecOptions withAdaptorPacks(List<PackSource> packs) {
-        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits);
+        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository);
     }
 
     public CodecOptions withIntraOpThreads(int threads) {
-        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits);
+        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository);
     }
 
     public CodecOptions withUseCuda(boolean cuda) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository);
     }
 
     public CodecOptions withLimits(Limits newLimits) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, adaptorRepository);
+    }
+
+    /** Keeps adaptors in the versioned repository at {@code dir} (created if absent); null = in memory. */
+    public CodecOptions withAdaptorRepository(Path dir) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, dir);
+    }
+
+    /** The adaptor repository folder, when there is one. */
+    public Optional<Path> adaptorRepositoryDir() {
+        return Optional.ofNullable(adaptorRepository);
     }
 }

@@ -33,6 +33,11 @@ public enum ErrorKind {
     PERMISSION_DENIED,
     /** A Put would take the store over its configured quota (bytes or objects); nothing was written. */
     STORE_FULL,
+    /**
+     * The request conflicts with the current state: deleting the active adaptor version, activating a
+     * version that is not READY, registering a version that exists, rolling back with no previous version.
+     */
+    CONFLICT,
     /** The server cannot be reached (client side only). */
     UNAVAILABLE,
     /** A bug; the message carries no input data. */

@@ -90,7 +90,12 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                         "give either bitstream or stored_id");
             };
             String adaptor = request.getAdaptor().isEmpty() ? DEFAULT_ADAPTOR : request.getAdaptor();
-            DecodeResult result = codec.decode(bitstream, adaptor);
+            int version = request.getAdaptorVersion();
+            if (version < 0) {
+                throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor version " + Integer.toUnsignedString(version)
+                        + " is out of range");
+            }
+            DecodeResult result = codec.decode(bitstream, adaptor, version);
             return DecodeResponse.newBuilder()
                     .setPng(ByteString.copyFrom(result.pngBytes()))
                     .setWidth(result.width())

@@ -32,6 +32,9 @@ public class CodecProducer {
         if (config.packs().adaptors().isPresent()) {
             options = options.withAdaptorPacks(directories(config.packs().adaptors().get()));
         }
+        Path adaptors = Path.of(config.adaptors().dir()).toAbsolutePath();
+        options = options.withAdaptorRepository(adaptors);
+        LOG.infof("adaptor repository at %s", adaptors);
         Codec codec = Codec.open(options);
         LOG.infof("codec packs %s, adaptors %s", codec.codecIds(), codec.adaptors());
         readiness.loaded();

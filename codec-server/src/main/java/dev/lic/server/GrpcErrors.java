@@ -21,7 +21,7 @@ public final class GrpcErrors {
             case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case CORRUPT_BITSTREAM, STORE_CORRUPT -> Status.Code.DATA_LOSS;
-            case UNKNOWN_CODEC, INVALID_PACK -> Status.Code.FAILED_PRECONDITION;
+            case UNKNOWN_CODEC, INVALID_PACK, CONFLICT -> Status.Code.FAILED_PRECONDITION;
             case UNKNOWN_ADAPTOR, NOT_FOUND -> Status.Code.NOT_FOUND;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case INTERNAL -> Status.Code.INTERNAL;

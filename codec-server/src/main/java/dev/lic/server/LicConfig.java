@@ -26,6 +26,18 @@ public interface LicConfig {
 
     Admin admin();
 
+    Adaptors adaptors();
+
+    interface Adaptors {
+        /** Root of the versioned adaptor repository: DIR/CODEC_ID/NAME/VERSION/ and DIR/CODEC_ID/NAME/active.json. */
+        @WithDefault("lic-data/adaptors")
+        String dir();
+
+        /** Largest pack Register accepts, all files together (bytes). */
+        @WithDefault("67108864")
+        long maxPackBytes();
+    }
+
     interface Store {
         /** Root folder of the filesystem store. */
         @WithDefault("lic-data/store")
@@ -64,7 +76,10 @@ public interface LicConfig {
         /** Codec pack folders, the encoding default first; empty = the packs shipped inside the server. */
         Optional<List<String>> codec();
 
-        /** Adaptor pack folders; empty = the adaptors shipped inside the server. */
+        /**
+         * Adaptor pack folders seeded into the adaptor repository when it has no folder for their (codec,
+         * name); empty = the adaptors shipped inside the server.
+         */
         Optional<List<String>> adaptors();
     }
 

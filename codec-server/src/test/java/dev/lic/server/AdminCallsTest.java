@@ -9,7 +9,12 @@ import dev.lic.cli.Main;
 import dev.lic.client.LicClient;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
+import dev.lic.proto.v1.ActivateRequest;
+import dev.lic.proto.v1.AdaptorsGrpc;
 import dev.lic.proto.v1.CodecGrpc;
+import dev.lic.proto.v1.DeleteAdaptorRequest;
+import dev.lic.proto.v1.ListAdaptorsRequest;
+import dev.lic.proto.v1.RollbackRequest;
 import dev.lic.proto.v1.DeleteRequest;
 import dev.lic.proto.v1.EncodeRequest;
 import dev.lic.proto.v1.GetRequest;
@@ -29,7 +34,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** Admin calls (Store.Delete today) through the real server: no token, a wrong one, the right one. */
+/** Admin calls (Store.Delete, the registry's mutating calls) through the real server: no token, a wrong one, the right one. */
 @QuarkusTest
 class AdminCallsTest {
     /** {@code %test.lic.admin.token} in application.properties. */
@@ -40,6 +45,9 @@ class AdminCallsTest {
 
     @GrpcClient("codec")
     CodecGrpc.CodecBlockingStub codec;
+
+    @GrpcClient("adaptors")
+    AdaptorsGrpc.AdaptorsBlockingStub adaptors;
 
     @ConfigProperty(name = "quarkus.grpc.server.test-port")
     int port;
@@ -79,6 +87,24 @@ class AdminCallsTest {
 
         withToken(store, TOKEN).delete(delete(id));
         assertStatus(() -> store.get(GetRequest.newBuilder().setId(id).build()), Status.Code.NOT_FOUND, id);
+    }
+
+    @Test
+    void registryMutationsNeedTheTokenAndListDoesNot() {
+        ActivateRequest activate = ActivateRequest.newBuilder().setName("human").setVersion(1).build();
+        DeleteAdaptorRequest deleteActive = DeleteAdaptorRequest.newBuilder().setName("human").setVersion(1).build();
+        RollbackRequest rollback = RollbackRequest.newBuilder().setName("human").build();
+        assertStatus(() -> adaptors.activate(activate), Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED: ");
+        assertStatus(() -> adaptors.delete(deleteActive), Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED: ");
+        assertStatus(() -> adaptors.rollback(rollback), Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED: ");
+        assertStatus(() -> withToken(adaptors, "wrong-token").activate(activate), Status.Code.PERMISSION_DENIED,
+                "PERMISSION_DENIED: ");
+        assertStatus(() -> withToken(adaptors, "wrong-token").delete(deleteActive), Status.Code.PERMISSION_DENIED,
+                "PERMISSION_DENIED: ");
+        // The refused delete changed nothing: human v1 is still there and active; reading needs no token.
+        assertThat(adaptors.list(ListAdaptorsRequest.getDefaultInstance()).toString()).contains("human");
+        // With the token the call reaches the registry, which refuses to delete the active version.
+        assertStatus(() -> withToken(adaptors, TOKEN).delete(deleteActive), Status.Code.FAILED_PRECONDITION, "active");
     }
 
     @Test

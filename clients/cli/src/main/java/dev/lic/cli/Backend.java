@@ -9,7 +9,13 @@ interface Backend extends AutoCloseable {
     /** Encodes at {@code rateIndex} of the default codec pack, or at its default rate when empty. */
     Encoded encode(byte[] image, OptionalInt rateIndex, boolean store);
 
-    Decoded decode(byte[] bitstream, String adaptor);
+    /** Decodes through the active version of {@code adaptor}. */
+    default Decoded decode(byte[] bitstream, String adaptor) {
+        return decode(bitstream, adaptor, 0);
+    }
+
+    /** Decodes through version {@code adaptorVersion} of {@code adaptor}; 0 means the active one. */
+    Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion);
 
     /** The codec packs (with their rates), adaptors and limits this backend serves. */
     DescribeResponse describe();

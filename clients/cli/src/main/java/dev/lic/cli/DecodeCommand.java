@@ -35,8 +35,15 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--adaptor", defaultValue = "human", description = "adaptor name (default ${DEFAULT-VALUE})")
     String adaptor;
 
+    @Option(names = "--adaptor-version", defaultValue = "0",
+            description = "adaptor version (`lic adaptors list`); 0, the default, is the active one")
+    int adaptorVersion;
+
     @Override
     public Integer call() throws Exception {
+        if (adaptorVersion < 0) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--adaptor-version must be 0 (active) or more");
+        }
         if ((input == null) == (id == null)) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "give a bitstream file or --id, not both");
         }
@@ -46,13 +53,13 @@ final class DecodeCommand implements Callable<Integer> {
                 throw new LicException(ErrorKind.INVALID_ARGUMENT, "--id needs a server; drop --offline");
             }
             try (LicClient client = backend.server.connect()) {
-                DecodeResponse r = client.decodeStored(id, adaptor);
+                DecodeResponse r = client.decodeStored(id, adaptor, adaptorVersion);
                 d = new Backend.Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(),
                         r.getAdaptorVersion());
             }
         } else {
             try (Backend b = backend.open()) {
-                d = b.decode(Files.readAllBytes(input), adaptor);
+                d = b.decode(Files.readAllBytes(input), adaptor, adaptorVersion);
             }
         }
         Files.write(output, d.png());

@@ -24,6 +24,7 @@ final class ExitCodes {
             case UNAUTHENTICATED -> 13;
             case PERMISSION_DENIED -> 14;
             case STORE_FULL -> 15;
+            case CONFLICT -> 16;
         };
     }
 }

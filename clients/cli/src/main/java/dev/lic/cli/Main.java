@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lic", mixinStandardHelpOptions = true, version = "lic 0.1.0",
         description = "Learned image codec: encode, store and decode images as one compact bitstream.",
         subcommands = {EncodeCommand.class, DecodeCommand.class, PutCommand.class, GetCommand.class,
-                ListCommand.class, RemoveCommand.class, InfoCommand.class, RoundTripCommand.class})
+                ListCommand.class, RemoveCommand.class, InfoCommand.class, RoundTripCommand.class,
+                AdaptorsCommand.class})
 public final class Main {
     // grpc-java logs transport details at INFO through java.util.logging; a CLI shows only problems.
     private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");

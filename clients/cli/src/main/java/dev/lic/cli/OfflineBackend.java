@@ -29,8 +29,8 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
-    public Decoded decode(byte[] bitstream, String adaptor) {
-        DecodeResult r = codec.decode(bitstream, adaptor);
+    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
+        DecodeResult r = codec.decode(bitstream, adaptor, adaptorVersion);
         return new Decoded(r.pngBytes(), r.width(), r.height(), r.adaptorName(), r.adaptorVersion());
     }
 

@@ -21,8 +21,8 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public Decoded decode(byte[] bitstream, String adaptor) {
-        DecodeResponse r = client.decode(bitstream, adaptor);
+    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
+        DecodeResponse r = client.decode(bitstream, adaptor, adaptorVersion);
         return new Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(), r.getAdaptorVersion());
     }
 

@@ -15,7 +15,7 @@ final class ServerOptions {
     int timeoutSeconds;
 
     @Option(names = "--token", defaultValue = "${env:LIC_ADMIN_TOKEN}",
-            description = "admin token for admin calls such as rm (env LIC_ADMIN_TOKEN); sent only with those calls")
+            description = "admin token for admin calls: rm, adaptors register|activate|rollback|delete (env LIC_ADMIN_TOKEN); sent only with those calls")
     String token;
 
     LicClient connect() {

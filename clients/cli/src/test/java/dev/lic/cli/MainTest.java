@@ -129,4 +129,29 @@ class MainTest {
         }
         assertThat(run("ls", "--server", "localhost:" + freePort, "--timeout", "5")).isEqualTo(11);
     }
+
+    @Test
+    void adaptorsCommandsGiveTheDocumentedExitCodes() throws Exception {
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        String server = "localhost:" + freePort;
+        assertThat(run("adaptors", "list", "--server", server, "--timeout", "5")).isEqualTo(11);
+        assertThat(run("adaptors", "activate", "human", "2", "--server", server, "--timeout", "5")).isEqualTo(11);
+        assertThat(run("adaptors", "register", dir.toString(), "--server", server)).isEqualTo(2); // no manifest.json
+        assertThat(run("adaptors")).isEqualTo(2);
+        assertThat(run("adaptors", "delete", "human", "not-a-number")).isEqualTo(2);
+    }
+
+    @Test
+    void decodeTakesAnAdaptorVersion() throws Exception {
+        Path lic = dir.resolve("v.lic");
+        assertThat(run("encode", "--offline", kodak(4).toString(), "-o", lic.toString(), "--rate", "0")).isZero();
+        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v1.png").toString(),
+                "--adaptor-version", "1")).isZero();
+        assertThat(lastOutput).contains("via human v1");
+        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v2.png").toString(),
+                "--adaptor-version", "2")).isEqualTo(8);
+    }
 }

@@ -1,7 +1,30 @@
 package dev.lic.client;
 
 import com.google.protobuf.ByteString;
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.proto.v1.ActivateRequest;
+import dev.lic.proto.v1.ActivateResponse;
+import dev.lic.proto.v1.AdaptorsGrpc;
 import dev.lic.proto.v1.CodecGrpc;
+import dev.lic.proto.v1.DeleteAdaptorRequest;
+import dev.lic.proto.v1.ListAdaptorsRequest;
+import dev.lic.proto.v1.ListAdaptorsResponse;
+import dev.lic.proto.v1.PackFileChunk;
+import dev.lic.proto.v1.RegisterHeader;
+import dev.lic.proto.v1.RegisterRequest;
+import dev.lic.proto.v1.RegisterResponse;
+import dev.lic.proto.v1.RollbackRequest;
+import dev.lic.proto.v1.RollbackResponse;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import dev.lic.proto.v1.DecodeRequest;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DeleteRequest;
@@ -97,8 +120,20 @@ public final class LicClient implements AutoCloseable {
                 .setBitstream(ByteString.copyFrom(bitstream)).setAdaptor(adaptor).build()));
     }
 
+    /** Decodes with version {@code adaptorVersion} of the adaptor; 0 means its active version. */
+    public DecodeResponse decode(byte[] bitstream, String adaptor, int adaptorVersion) {
+        return call(() -> codec().decode(DecodeRequest.newBuilder().setBitstream(ByteString.copyFrom(bitstream))
+                .setAdaptor(adaptor).setAdaptorVersion(adaptorVersion).build()));
+    }
+
     public DecodeResponse decodeStored(String id, String adaptor) {
-        return call(() -> codec().decode(DecodeRequest.newBuilder().setStoredId(id).setAdaptor(adaptor).build()));
+        return decodeStored(id, adaptor, 0);
+    }
+
+    /** Decodes a stored bitstream with version {@code adaptorVersion} of the adaptor; 0 means the active one. */
+    public DecodeResponse decodeStored(String id, String adaptor, int adaptorVersion) {
+        return call(() -> codec().decode(DecodeRequest.newBuilder().setStoredId(id).setAdaptor(adaptor)
+                .setAdaptorVersion(adaptorVersion).build()));
     }
 
     public DescribeResponse describe() {
@@ -130,6 +165,107 @@ public final class LicClient implements AutoCloseable {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + adminToken.get());
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** Size of the chunks {@link #registerAdaptor} sends. */
+    public static final int PACK_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Uploads the adaptor pack in folder {@code dir} (its regular files, not sub-folders) and waits until
+     * the server has validated it: the response says READY or FAILED with the reason.
+     *
+     * @param header what the pack is expected to be (empty fields: the manifest decides) and whether to
+     *     activate it once READY
+     */
+    public RegisterResponse registerAdaptor(Path dir, RegisterHeader header) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path file : list.filter(Files::isRegularFile).toList()) {
+                files.put(file.getFileName().toString(), Files.readAllBytes(file));
+            }
+        }
+        return registerAdaptor(files, header);
+    }
+
+    /** Uploads a pack given as (file name, bytes); see {@link #registerAdaptor(Path, RegisterHeader)}. */
+    public RegisterResponse registerAdaptor(Map<String, byte[]> files, RegisterHeader header) {
+        CompletableFuture<RegisterResponse> result = new CompletableFuture<>();
+        StreamObserver<RegisterRequest> upload = admin(AdaptorsGrpc.newStub(channel))
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withMaxInboundMessageSize(MAX_MESSAGE_BYTES).withMaxOutboundMessageSize(MAX_MESSAGE_BYTES)
+                .register(new StreamObserver<>() {
+                    @Override
+                    public void onNext(RegisterResponse value) {
+                        result.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        result.completeExceptionally(new StatusRuntimeException(io.grpc.Status.INTERNAL
+                                .withDescription("INTERNAL: the server sent no response")));
+                    }
+                });
+        try {
+            upload.onNext(RegisterRequest.newBuilder().setHeader(header).build());
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                byte[] data = file.getValue();
+                int offset = 0;
+                do {
+                    int n = Math.min(PACK_CHUNK_BYTES, data.length - offset);
+                    upload.onNext(RegisterRequest.newBuilder().setChunk(PackFileChunk.newBuilder()
+                            .setFileName(file.getKey()).setData(ByteString.copyFrom(data, offset, n))).build());
+                    offset += n;
+                } while (offset < data.length && !result.isDone());
+                if (result.isDone()) {
+                    break; // refused already
+                }
+            }
+            upload.onCompleted();
+        } catch (RuntimeException e) {
+            upload.onError(e);
+            result.completeExceptionally(e);
+        }
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException s) {
+                throw ClientErrors.toLicException(s);
+            }
+            throw new LicException(ErrorKind.INTERNAL, "register failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LicException(ErrorKind.UNAVAILABLE, "interrupted while registering");
+        }
+    }
+
+    public ListAdaptorsResponse listAdaptors() {
+        return call(() -> adaptors().list(ListAdaptorsRequest.getDefaultInstance()));
+    }
+
+    /** Activates a READY version; {@code codecId} empty means the server's default codec. An admin call. */
+    public ActivateResponse activateAdaptor(String codecId, String name, int version) {
+        return call(() -> admin(adaptors()).activate(ActivateRequest.newBuilder().setCodecId(codecId).setName(name)
+                .setVersion(version).build()));
+    }
+
+    /** Goes back to the previously active version; returns the one now active. An admin call. */
+    public RollbackResponse rollbackAdaptor(String codecId, String name) {
+        return call(() -> admin(adaptors()).rollback(RollbackRequest.newBuilder().setCodecId(codecId).setName(name).build()));
+    }
+
+    /** Deletes a version that is not active. An admin call. */
+    public void deleteAdaptor(String codecId, String name, int version) {
+        call(() -> admin(adaptors()).delete(DeleteAdaptorRequest.newBuilder().setCodecId(codecId).setName(name)
+                .setVersion(version).build()));
+    }
+
+    private AdaptorsGrpc.AdaptorsBlockingStub adaptors() {
+        return AdaptorsGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private CodecGrpc.CodecBlockingStub codec() {

@@ -44,9 +44,25 @@ public final class AdaptorPack {
         this.synthesisOutput = synthesisOutput;
     }
 
-    public static AdaptorPack load(PackSource source) {
-        Manifest manifest = Manifest.read(source, FORMAT, List.of(1));
-        JsonNode root = manifest.root;
+    /**
+     * Who a pack says it is, read from {@code manifest.json} alone (no file is hashed): what a registry
+     * needs to file a pack under (codec id, name, version) before it validates it.
+     *
+     * @param files the file names the manifest lists (plain names, {@code manifest.json} not included)
+     */
+    public record Identity(String name, int version, String codecId, String task, List<String> files) {
+    }
+
+    /** Reads the identity of a pack; INVALID_PACK when the manifest has no valid name, version or codec id. */
+    public static Identity identify(PackSource source) {
+        JsonNode root = Manifest.readRoot(source);
+        if (!FORMAT.equals(Manifest.text(root, "format"))) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "not a " + FORMAT);
+        }
+        return identity(source, root);
+    }
+
+    private static Identity identity(PackSource source, JsonNode root) {
         String name = Manifest.text(root, "name");
         if (name == null || !NAME.matcher(name).matches()) {
             throw Manifest.invalid(source, Manifest.FILE_NAME, "name must match [a-z][a-z0-9-]{0,31}");
@@ -55,14 +71,36 @@ public final class AdaptorPack {
         if (!version.isInt() || version.intValue() < 1) {
             throw Manifest.invalid(source, Manifest.FILE_NAME, "version must be an integer >= 1");
         }
-        String task = Manifest.text(root, "task");
-        if (!TASK_IMAGE.equals(task)) {
-            throw Manifest.invalid(source, Manifest.FILE_NAME, "unknown task " + (task == null ? "(none)" : task));
-        }
         String codecId = Manifest.text(root, "codec_id");
         if (!BitstreamHeader.isCodecId(codecId)) {
             throw Manifest.invalid(source, Manifest.FILE_NAME, "codec_id must be 64 lowercase hex characters");
         }
+        List<String> files = new java.util.ArrayList<>();
+        JsonNode listed = root.path("files");
+        if (listed.isObject()) {
+            for (Map.Entry<String, JsonNode> e : listed.properties()) {
+                try {
+                    PackSource.checkName(e.getKey());
+                } catch (IllegalArgumentException bad) {
+                    throw Manifest.invalid(source, Manifest.FILE_NAME, "a listed file is not a plain file name");
+                }
+                files.add(e.getKey());
+            }
+        }
+        return new Identity(name, version.intValue(), codecId, Manifest.text(root, "task"), List.copyOf(files));
+    }
+
+    public static AdaptorPack load(PackSource source) {
+        Manifest manifest = Manifest.read(source, FORMAT, List.of(1));
+        JsonNode root = manifest.root;
+        Identity id = identity(source, root);
+        String name = id.name();
+        String codecId = id.codecId();
+        String task = id.task();
+        if (!TASK_IMAGE.equals(task)) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "unknown task " + (task == null ? "(none)" : task));
+        }
+        JsonNode version = root.path("version");
         JsonNode synthesis = root.path("synthesis");
         String input = Manifest.text(synthesis, "input");
         String output = Manifest.text(synthesis, "output");

@@ -42,8 +42,8 @@ final class Manifest {
         this.contents = contents;
     }
 
-    /** Reads and verifies the manifest of a pack of {@code format} in one of {@code versions}. */
-    static Manifest read(PackSource source, String format, List<Integer> versions) {
+    /** Reads {@code manifest.json} as a JSON object, verifying nothing else. */
+    static JsonNode readRoot(PackSource source) {
         byte[] bytes = readFile(source, FILE_NAME);
         JsonNode root;
         try {
@@ -54,6 +54,12 @@ final class Manifest {
         if (root == null || !root.isObject()) {
             throw invalid(source, FILE_NAME, "not a JSON object");
         }
+        return root;
+    }
+
+    /** Reads and verifies the manifest of a pack of {@code format} in one of {@code versions}. */
+    static Manifest read(PackSource source, String format, List<Integer> versions) {
+        JsonNode root = readRoot(source);
         JsonNode version = root.path("format_version");
         if (!format.equals(text(root, "format")) || !version.isInt() || !versions.contains(version.intValue())) {
             throw invalid(source, FILE_NAME, "not a " + format + " of format_version " + versions.stream()

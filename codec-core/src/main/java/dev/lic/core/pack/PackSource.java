@@ -48,6 +48,36 @@ public interface PackSource {
         };
     }
 
+    /**
+     * Files held in memory (an upload being registered), by plain name; {@code what} names it in messages.
+     * The map is copied; the byte arrays are not.
+     */
+    static PackSource memory(java.util.Map<String, byte[]> files, String what) {
+        java.util.Map<String, byte[]> copy = java.util.Map.copyOf(files);
+        Objects.requireNonNull(what, "what");
+        return new PackSource() {
+            @Override
+            public byte[] read(String name) throws IOException {
+                checkName(name);
+                byte[] data = copy.get(name);
+                if (data == null) {
+                    throw new NoSuchFileException(what + "/" + name);
+                }
+                return data;
+            }
+
+            @Override
+            public String describe() {
+                return what;
+            }
+
+            @Override
+            public String toString() {
+                return describe();
+            }
+        };
+    }
+
     /** Resources under {@code prefix} of the class loader that loaded codec-core. */
     static PackSource classpath(String prefix) {
         return classpath(prefix, PackSource.class.getClassLoader());

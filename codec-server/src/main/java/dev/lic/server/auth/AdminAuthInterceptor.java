@@ -2,6 +2,7 @@ package dev.lic.server.auth;
 
 import dev.lic.core.LicException;
 import dev.lic.proto.v1.StoreGrpc;
+import dev.lic.server.AdaptorsGrpcService;
 import dev.lic.server.GrpcErrors;
 import dev.lic.server.LicConfig;
 import io.grpc.Metadata;
@@ -12,14 +13,17 @@ import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * Guards the admin (mutating) methods of every gRPC service with {@link AdminAuth}; all other methods pass
  * untouched. A refused call is closed with the mapped status before the service sees it.
  *
- * <p>To protect a new method, add its full name to {@link #ADMIN_METHODS}, e.g.
- * {@code AdaptorsGrpc.getRegisterMethod().getFullMethodName()} — one line per method.
+ * <p>Protected: Store.Delete and the adaptor registry's mutating calls
+ * ({@link AdaptorsGrpcService#MUTATING_METHODS}). To protect a new method, add its full name to
+ * {@link #ADMIN_METHODS} — one line per method.
  */
 @ApplicationScoped
 @GlobalInterceptor
@@ -27,8 +31,9 @@ public class AdminAuthInterceptor implements ServerInterceptor {
     private static final Logger LOG = Logger.getLogger(AdminAuthInterceptor.class);
 
     /** Full gRPC method names ({@code package.Service/Method}) that need the admin token. */
-    public static final Set<String> ADMIN_METHODS = Set.of(
-            StoreGrpc.getDeleteMethod().getFullMethodName());
+    public static final Set<String> ADMIN_METHODS = Stream.concat(
+            Stream.of(StoreGrpc.getDeleteMethod().getFullMethodName()),
+            AdaptorsGrpcService.MUTATING_METHODS.stream()).collect(Collectors.toUnmodifiableSet());
 
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);

@@ -1,0 +1,37 @@
+package dev.lic.core.adaptor;
+
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.core.onnx.SessionConfig;
+import dev.lic.core.pack.AdaptorPack;
+
+import java.util.Map;
+
+/**
+ * A task kind as a plug-in: how to open a verified adaptor pack of that task. Detection and segmentation
+ * kinds (issue 8, typed adaptors) add an implementation here and an {@link AdaptorOutput} type; the
+ * registry, the repository and the control API do not change.
+ */
+public interface AdaptorKind {
+    /** The task of plain synthesis to RGB (the {@code human} adaptor). */
+    String IMAGE = AdaptorPack.TASK_IMAGE;
+
+    /** The manifest's {@code task} this kind serves. */
+    String task();
+
+    /** Creates the graph sessions; INVALID_PACK when the graphs do not load with the declared names. */
+    TaskAdaptor open(AdaptorPack pack, SessionConfig config);
+
+    /** The kinds this build knows, by task. */
+    Map<String, AdaptorKind> KNOWN = Map.of(IMAGE, new ImageAdaptorKind());
+
+    /** The kind of {@code task}. @throws LicException INVALID_PACK for a task this build does not know */
+    static AdaptorKind of(String task, String what) {
+        AdaptorKind kind = task == null ? null : KNOWN.get(task);
+        if (kind == null) {
+            throw new LicException(ErrorKind.INVALID_PACK, what + ": unknown task " + (task == null ? "(none)" : task)
+                    + " (this build knows " + KNOWN.keySet() + ")");
+        }
+        return kind;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.lic.core.adaptor;
+
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.core.onnx.SessionConfig;
+import dev.lic.core.onnx.SynthesisSession;
+import dev.lic.core.pack.AdaptorPack;
+
+/** The {@code image} task: {@code synthesis.onnx}, {@code y_hat [1,M,h,w]} to RGB {@code [1,3,16h,16w]}. */
+final class ImageAdaptorKind implements AdaptorKind {
+    /** The dry run's latent is {@code M x SELF_TEST_SIDE x SELF_TEST_SIDE} zeros. */
+    static final int SELF_TEST_SIDE = 2;
+
+    @Override
+    public String task() {
+        return IMAGE;
+    }
+
+    @Override
+    public TaskAdaptor open(AdaptorPack pack, SessionConfig config) {
+        SynthesisSession session = new SynthesisSession(pack, config);
+        String what = "pack " + pack.source().describe() + ": " + AdaptorPack.SYNTHESIS_FILE;
+        return new TaskAdaptor() {
+            @Override
+            public String task() {
+                return IMAGE;
+            }
+
+            @Override
+            public AdaptorOutput run(float[] yDec, int m, int h, int w) {
+                return new ImageOutput(session.run(yDec, m, h, w), 16 * w, 16 * h);
+            }
+
+            @Override
+            public void selfTest(int m) {
+                int s = SELF_TEST_SIDE;
+                float[] planes;
+                try {
+                    planes = session.run(new float[m * s * s], m, s, s); // checks [1,3,16s,16s]
+                } catch (LicException e) {
+                    throw new LicException(ErrorKind.INVALID_PACK, "dry run on a latent [1," + m + "," + s + "," + s
+                            + "] failed: " + e.getMessage(), e);
+                }
+                for (float v : planes) {
+                    if (!Float.isFinite(v)) {
+                        throw new LicException(ErrorKind.INVALID_PACK, what + ": dry run gave a value that is not"
+                                + " finite");
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                session.close();
+            }
+        };
+    }
+}

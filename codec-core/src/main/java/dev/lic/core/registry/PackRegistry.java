@@ -1,0 +1,686 @@
+package dev.lic.core.registry;
+
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.core.adaptor.AdaptorKind;
+import dev.lic.core.adaptor.TaskAdaptor;
+import dev.lic.core.onnx.SessionConfig;
+import dev.lic.core.pack.AdaptorPack;
+import dev.lic.core.pack.PackSource;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The adaptors a codec serves, as immutable snapshots behind an atomic reference (docs/adaptor-registry.md).
+ *
+ * <p>An adaptor is (codec id, name); each has versions in state LOADING, READY or FAILED (with the
+ * reason) and at most one active version, the one a request that names no version gets. Every READY
+ * version holds its sessions and can be asked for by number.
+ *
+ * <p>Guarantees: a request takes a lease ({@link #lease}) on the version it uses and keeps it for its
+ * whole duration; a version's sessions are closed only when it has left the registry (deleted, or the
+ * registry closed) and its last lease ends. A new version is loaded and validated (manifest, SHA-256 of
+ * every file, codec loaded, graphs with the declared names, a dry run: the warm-up) before it can serve;
+ * one that fails stays FAILED with its reason and never becomes active. Activation switches the pointer
+ * to an already loaded version: load new, switch, drain old, never unload first. Mutations (register,
+ * activate, rollback, delete) are serialized, each a short critical section; loading runs outside it,
+ * so requests and other mutations go on while a version loads. With a repository every change is
+ * written to disk before it is published, so which version is active survives a restart.
+ */
+public final class PackRegistry implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PackRegistry.class.getName());
+
+    /** Lifecycle of one version. */
+    public enum State { LOADING, READY, FAILED }
+
+    /** One version as listed. @param reason why it FAILED; empty otherwise */
+    public record VersionStatus(int version, State state, String reason, String task, String source) {
+    }
+
+    /** One adaptor as listed. @param activeVersion the version served by default; 0 when none */
+    public record AdaptorStatus(String codecId, String name, int activeVersion, List<Integer> previousVersions,
+                                List<VersionStatus> versions) {
+    }
+
+    /** The outcome of a register: the version's final state and the adaptor's active version after it. */
+    public record Registered(String codecId, String name, VersionStatus version, int activeVersion) {
+        public State state() {
+            return version.state();
+        }
+
+        public String reason() {
+            return version.reason();
+        }
+    }
+
+    /** What a Register caller expects of the pack: empty/0 fields let the manifest decide. */
+    public record Expected(String codecId, String name, int version) {
+        public static final Expected ANY = new Expected("", "", 0);
+    }
+
+    /** The loaded sessions of one READY version, reference counted: the registry holds one, each lease one. */
+    static final class Loaded {
+        final String codecId;
+        final String name;
+        final int version;
+        final TaskAdaptor adaptor;
+        private final AtomicInteger refs = new AtomicInteger(1);
+
+        Loaded(String codecId, String name, int version, TaskAdaptor adaptor) {
+            this.codecId = codecId;
+            this.name = name;
+            this.version = version;
+            this.adaptor = adaptor;
+        }
+
+        boolean tryAcquire() {
+            for (;;) {
+                int r = refs.get();
+                if (r == 0) {
+                    return false;
+                }
+                if (refs.compareAndSet(r, r + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            int left = refs.decrementAndGet();
+            if (left == 0) {
+                adaptor.close();
+            } else if (left < 0) {
+                throw new IllegalStateException("adaptor released more often than acquired");
+            }
+        }
+
+        boolean closed() {
+            return refs.get() == 0;
+        }
+    }
+
+    private record Key(String codecId, String name) {
+    }
+
+    private record Version(int version, State state, String reason, String task, String source, Loaded loaded) {
+        VersionStatus status() {
+            return new VersionStatus(version, state, reason, task == null ? "" : task, source);
+        }
+    }
+
+    private record Entry(NavigableMap<Integer, Version> versions, int active, List<Integer> previous) {
+        Entry {
+            versions = Collections.unmodifiableNavigableMap(new TreeMap<>(versions));
+            previous = List.copyOf(previous);
+        }
+
+        static Entry of(Version v) {
+            return new Entry(new TreeMap<>(Map.of(v.version, v)), 0, List.of());
+        }
+
+        Entry with(Version v) {
+            TreeMap<Integer, Version> copy = new TreeMap<>(versions);
+            copy.put(v.version, v);
+            return new Entry(copy, active, previous);
+        }
+
+        Entry without(int version) {
+            TreeMap<Integer, Version> copy = new TreeMap<>(versions);
+            copy.remove(version);
+            List<Integer> prev = new ArrayList<>(previous);
+            prev.removeIf(p -> p == version);
+            return new Entry(copy, active, prev);
+        }
+    }
+
+    /** Immutable; replaced whole on every change. */
+    private record Snapshot(Map<Key, Entry> entries) {
+        Snapshot {
+            entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        }
+
+        Snapshot with(Key key, Entry entry) {
+            Map<Key, Entry> copy = new LinkedHashMap<>(entries);
+            if (entry == null) {
+                copy.remove(key);
+            } else {
+                copy.put(key, entry);
+            }
+            return new Snapshot(copy);
+        }
+    }
+
+    private final Map<String, Integer> codecChannels;
+    private final SessionConfig config;
+    private final AdaptorRepository repository;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>(new Snapshot(Map.of()));
+    private final Object mutations = new Object();
+    private final ExecutorService loader;
+
+    private PackRegistry(Map<String, Integer> codecChannels, SessionConfig config, AdaptorRepository repository) {
+        this.codecChannels = Map.copyOf(codecChannels);
+        this.config = config;
+        this.repository = repository;
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lic-adaptor-loader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * A registry held in memory only: loads {@code packs} now; any pack failing validation fails the call
+     * with INVALID_PACK (and nothing stays open). The newest version of each adaptor is active.
+     *
+     * @param codecChannels the loaded codec ids, each with its latent channel count {@code M}
+     */
+    public static PackRegistry inMemory(Map<String, Integer> codecChannels, SessionConfig config,
+                                        List<PackSource> packs) {
+        PackRegistry registry = new PackRegistry(codecChannels, config, null);
+        try {
+            for (PackSource source : packs) {
+                AdaptorPack.Identity id = AdaptorPack.identify(source);
+                registry.checkCodec(source, id);
+                Key key = new Key(id.codecId(), id.name());
+                Entry entry = registry.current.get().entries.get(key);
+                if (entry != null && entry.versions.containsKey(id.version())) {
+                    throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": adaptor "
+                            + id.name() + " version " + id.version() + " is already loaded for its codec");
+                }
+                Version v = registry.load(key, id.version(), source);
+                if (v.state != State.READY) {
+                    throw new LicException(ErrorKind.INVALID_PACK, v.reason);
+                }
+                registry.publish(key, entry == null ? Entry.of(v) : entry.with(v));
+            }
+            for (Map.Entry<Key, Entry> e : registry.current.get().entries.entrySet()) {
+                Entry entry = e.getValue();
+                registry.publish(e.getKey(), new Entry(entry.versions, entry.versions.lastKey(), List.of()));
+            }
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
+    /**
+     * A registry over the filesystem repository {@code repository}. Each of {@code seeds} (the bundled or
+     * configured packs) is copied in when the repository has no folder for its (codec id, name) yet; then
+     * every stored version is loaded and validated. Failures are listed FAILED with the reason, never
+     * thrown. The active version is the recorded one when it is READY, else the newest READY version.
+     */
+    public static PackRegistry open(Map<String, Integer> codecChannels, SessionConfig config,
+                                    AdaptorRepository repository, List<PackSource> seeds) {
+        PackRegistry registry = new PackRegistry(codecChannels, config, repository);
+        try {
+            for (PackSource source : seeds) {
+                registry.seed(source);
+            }
+            Map<Key, Entry> entries = new LinkedHashMap<>();
+            for (AdaptorRepository.StoredVersion stored : repository.scan()) {
+                if (!codecChannels.containsKey(stored.codecId())) {
+                    LOG.log(System.Logger.Level.WARNING, "adaptor repository: {0} reads codec {1}, which is not"
+                            + " loaded; skipped", stored.dir(), stored.codecId());
+                    continue;
+                }
+                Key key = new Key(stored.codecId(), stored.name());
+                Version v = registry.loadStored(key, stored.version(), PackSource.directory(stored.dir()));
+                Entry entry = entries.get(key);
+                entries.put(key, entry == null ? Entry.of(v) : entry.with(v));
+            }
+            for (Map.Entry<Key, Entry> e : entries.entrySet()) {
+                Key key = e.getKey();
+                Entry entry = e.getValue();
+                AdaptorRepository.ActiveRecord record = repository.readActive(key.codecId, key.name).orElse(null);
+                int active = record != null && isReady(entry, record.active()) ? record.active() : newestReady(entry);
+                List<Integer> previous = record == null ? List.of()
+                        : record.previous().stream().filter(entry.versions::containsKey).toList();
+                if (record != null && active != record.active()) {
+                    LOG.log(System.Logger.Level.WARNING, "adaptor {0} of codec {1}: recorded active version {2} is"
+                            + " not READY; version {3} serves", key.name, key.codecId, record.active(), active);
+                }
+                if (active != 0 && (record == null || active != record.active())) {
+                    repository.writeActive(key.codecId, key.name, new AdaptorRepository.ActiveRecord(active, previous));
+                }
+                registry.publish(key, new Entry(entry.versions, active, previous));
+            }
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
+    private void seed(PackSource source) {
+        AdaptorPack.Identity id = AdaptorPack.identify(source);
+        if (!codecChannels.containsKey(id.codecId())) {
+            LOG.log(System.Logger.Level.WARNING, "adaptor pack {0} reads codec {1}, which is not loaded; not added",
+                    source.describe(), id.codecId());
+            return;
+        }
+        if (repository.hasAdaptor(id.codecId(), id.name())) {
+            return;
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(id.files());
+        names.add("manifest.json");
+        for (String name : names) {
+            try {
+                files.put(name, source.read(name));
+            } catch (java.io.IOException e) {
+                throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": " + name
+                        + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+            }
+        }
+        repository.write(id.codecId(), id.name(), id.version(), files);
+        LOG.log(System.Logger.Level.INFO, "adaptor repository: added {0} as version {1} of {2}", source.describe(),
+                id.version(), id.name());
+    }
+
+    private static boolean isReady(Entry entry, int version) {
+        Version v = entry.versions.get(version);
+        return v != null && v.state == State.READY;
+    }
+
+    private static int newestReady(Entry entry) {
+        for (Version v : entry.versions.descendingMap().values()) {
+            if (v.state == State.READY) {
+                return v.version;
+            }
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    /**
+     * Takes a lease on version {@code version} of adaptor {@code name} for {@code codecId}; 0 means the
+     * active version. Close it when the request is done.
+     *
+     * @throws LicException UNKNOWN_ADAPTOR when there is no such adaptor or the version is not READY
+     */
+    public AdaptorLease lease(String codecId, String name, int version) {
+        for (;;) {
+            Snapshot snapshot = current.get();
+            Entry entry = snapshot.entries.get(new Key(codecId, name));
+            if (entry == null || (version == 0 && entry.active == 0)) {
+                throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "no adaptor " + (name == null ? "(none)"
+                        : '"' + clip(name) + '"') + " is loaded for codec " + codecId);
+            }
+            int wanted = version == 0 ? entry.active : version;
+            Version v = entry.versions.get(wanted);
+            if (v == null || v.state != State.READY) {
+                throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "adaptor \"" + name + "\" for codec " + codecId
+                        + " has no READY version " + wanted + (v == null ? "" : " (it is " + v.state + ")"));
+            }
+            if (v.loaded.tryAcquire()) {
+                return new AdaptorLease(v.loaded);
+            }
+            // It left the registry between our read and the acquire: the newer snapshot is published.
+        }
+    }
+
+    /** Every adaptor with its versions, by codec id then name. */
+    public List<AdaptorStatus> list() {
+        List<AdaptorStatus> out = new ArrayList<>();
+        current.get().entries.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<Key, Entry> e) -> e.getKey().codecId)
+                        .thenComparing(e -> e.getKey().name))
+                .forEach(e -> out.add(new AdaptorStatus(e.getKey().codecId, e.getKey().name, e.getValue().active,
+                        e.getValue().previous, e.getValue().versions.values().stream().map(Version::status).toList())));
+        return out;
+    }
+
+    /** The codec ids this registry accepts adaptors for. */
+    public java.util.Set<String> codecIds() {
+        return codecChannels.keySet();
+    }
+
+    // ---------------------------------------------------------------- mutations
+
+    /** {@link #register(Map, Expected, boolean, Executor)} on the registry's own loader thread. */
+    public CompletableFuture<Registered> register(Map<String, byte[]> files, Expected expected, boolean activate) {
+        return register(files, expected, activate, loader);
+    }
+
+    /**
+     * Registers a pack given as files. Checked at once (thrown, nothing kept): the manifest names a valid
+     * name, version and loaded codec id, matching {@code expected}; the version does not exist yet
+     * (CONFLICT). Then the version is listed LOADING, stored, and loaded and validated on {@code loader};
+     * the future completes with READY or FAILED (and the reason), never exceptionally for a bad pack. The
+     * first READY version of a new adaptor becomes active; with {@code activate} this one does when READY.
+     */
+    public CompletableFuture<Registered> register(Map<String, byte[]> files, Expected expected, boolean activate,
+                                                     Executor loader) {
+        if (!files.containsKey("manifest.json")) {
+            throw new LicException(ErrorKind.INVALID_PACK, "the pack has no manifest.json");
+        }
+        PackSource upload = PackSource.memory(files, "upload");
+        AdaptorPack.Identity id = AdaptorPack.identify(upload);
+        checkExpected(expected, id);
+        checkCodec(upload, id);
+        Key key = new Key(id.codecId(), id.name());
+        String where = repository == null ? "upload" : repository.versionDir(key.codecId, key.name, id.version())
+                .toString();
+        synchronized (mutations) {
+            Entry entry = current.get().entries.get(key);
+            if (entry != null && entry.versions.containsKey(id.version())) {
+                throw new LicException(ErrorKind.CONFLICT, "version " + id.version() + " of adaptor " + id.name()
+                        + " for codec " + id.codecId() + " exists (" + entry.versions.get(id.version()).state
+                        + "); delete it first or give the pack a new version");
+            }
+            Version loading = new Version(id.version(), State.LOADING, "", id.task(), where, null);
+            publish(key, entry == null ? Entry.of(loading) : entry.with(loading));
+        }
+        CompletableFuture<Registered> done = new CompletableFuture<>();
+        try {
+            loader.execute(() -> {
+                try {
+                    done.complete(finishRegister(key, id.version(), files, upload, activate));
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        } catch (RuntimeException e) {
+            finish(key, new Version(id.version(), State.FAILED, "the loader is not running", id.task(), where, null),
+                    false);
+            throw new LicException(ErrorKind.INTERNAL, "the adaptor loader is not running", e);
+        }
+        return done;
+    }
+
+    private Registered finishRegister(Key key, int version, Map<String, byte[]> files, PackSource upload,
+                                         boolean activate) {
+        PackSource source = upload;
+        if (repository != null) {
+            try {
+                source = PackSource.directory(repository.write(key.codecId, key.name, version, files));
+            } catch (LicException e) {
+                Version failed = new Version(version, State.FAILED, "cannot be stored: " + e.getMessage(), null,
+                        upload.describe(), null);
+                return finish(key, failed, false);
+            }
+        }
+        return finish(key, load(key, version, source), activate);
+    }
+
+    /** Publishes the result of a load; a READY version becomes active when asked or when none is. */
+    private Registered finish(Key key, Version v, boolean activate) {
+        synchronized (mutations) {
+            Entry entry = current.get().entries.get(key);
+            if (entry == null || !entry.versions.containsKey(v.version) || closed) {
+                if (v.loaded != null) {
+                    v.loaded.release();
+                }
+                return new Registered(key.codecId, key.name, v.status(), entry == null ? 0 : entry.active);
+            }
+            Entry next = entry.with(v);
+            if (v.state == State.READY && (activate || entry.active == 0)) {
+                next = switchTo(key, next, v.version);
+            }
+            publish(key, next);
+            LOG.log(System.Logger.Level.INFO, "adaptor {0} version {1} for codec {2}: {3}{4}", key.name, v.version,
+                    key.codecId, v.state, v.reason.isEmpty() ? "" : " (" + v.reason + ")");
+            return new Registered(key.codecId, key.name, v.status(), next.active);
+        }
+    }
+
+    /**
+     * Makes READY version {@code version} the one requests get by default.
+     *
+     * @throws LicException UNKNOWN_ADAPTOR (no such adaptor or version), CONFLICT (not READY)
+     */
+    public void activate(String codecId, String name, int version) {
+        Key key = new Key(codecId, name);
+        synchronized (mutations) {
+            Entry entry = existing(key);
+            Version v = entry.versions.get(version);
+            if (v == null) {
+                throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "adaptor " + name + " for codec " + codecId
+                        + " has no version " + version);
+            }
+            if (v.state != State.READY) {
+                throw new LicException(ErrorKind.CONFLICT, "version " + version + " of adaptor " + name + " is "
+                        + v.state + (v.reason.isEmpty() ? "" : " (" + v.reason + ")") + "; only a READY version can be"
+                        + " activated");
+            }
+            if (entry.active == version) {
+                return;
+            }
+            publish(key, switchTo(key, entry, version));
+        }
+    }
+
+    /**
+     * Goes back to the version that was active before the current one (repeatable, down the history).
+     *
+     * @return the version now active
+     * @throws LicException UNKNOWN_ADAPTOR, CONFLICT when no previous READY version is left
+     */
+    public int rollback(String codecId, String name) {
+        Key key = new Key(codecId, name);
+        synchronized (mutations) {
+            Entry entry = existing(key);
+            List<Integer> previous = new ArrayList<>(entry.previous);
+            while (!previous.isEmpty()) {
+                int candidate = previous.remove(previous.size() - 1);
+                if (isReady(entry, candidate) && candidate != entry.active) {
+                    persistActive(key, candidate, previous);
+                    publish(key, new Entry(entry.versions, candidate, previous));
+                    return candidate;
+                }
+            }
+            throw new LicException(ErrorKind.CONFLICT, "adaptor " + name + " for codec " + codecId
+                    + " has no previously active READY version to roll back to");
+        }
+    }
+
+    /**
+     * Deletes a version that is not active: it stops being listed and served at once; its sessions close
+     * when the requests holding a lease on it end; its files are removed.
+     *
+     * @throws LicException UNKNOWN_ADAPTOR, CONFLICT (the active version, or one still LOADING)
+     */
+    public void delete(String codecId, String name, int version) {
+        Key key = new Key(codecId, name);
+        Loaded drained;
+        synchronized (mutations) {
+            Entry entry = existing(key);
+            Version v = entry.versions.get(version);
+            if (v == null) {
+                throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "adaptor " + name + " for codec " + codecId
+                        + " has no version " + version);
+            }
+            if (entry.active == version) {
+                throw new LicException(ErrorKind.CONFLICT, "version " + version + " of adaptor " + name
+                        + " is active; activate another version first");
+            }
+            if (v.state == State.LOADING) {
+                throw new LicException(ErrorKind.CONFLICT, "version " + version + " of adaptor " + name
+                        + " is still loading");
+            }
+            Entry next = entry.without(version);
+            if (repository != null) {
+                if (next.versions.isEmpty()) {
+                    repository.deleteAdaptor(codecId, name);
+                } else {
+                    if (!next.previous.equals(entry.previous) && next.active != 0) {
+                        repository.writeActive(codecId, name, new AdaptorRepository.ActiveRecord(next.active,
+                                next.previous));
+                    }
+                    repository.delete(codecId, name, version);
+                }
+            }
+            publish(key, next.versions.isEmpty() ? null : next);
+            drained = v.loaded;
+        }
+        if (drained != null) {
+            drained.release(); // the registry's reference: closes now, or when the last lease ends
+        }
+    }
+
+    private volatile boolean closed;
+
+    /** Stops the loader and drops the registry's references: sessions close as their last leases end. */
+    @Override
+    public void close() {
+        List<Loaded> held = new ArrayList<>();
+        synchronized (mutations) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            current.get().entries.values().forEach(e -> e.versions.values().forEach(v -> {
+                if (v.loaded != null) {
+                    held.add(v.loaded);
+                }
+            }));
+            current.set(new Snapshot(Map.of()));
+        }
+        loader.shutdownNow();
+        held.forEach(Loaded::release);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private Entry existing(Key key) {
+        Entry entry = current.get().entries.get(key);
+        if (entry == null) {
+            throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "no adaptor " + clip(key.name) + " for codec "
+                    + key.codecId);
+        }
+        return entry;
+    }
+
+    /** The entry with {@code version} active, the old active pushed onto the history; persisted first. */
+    private Entry switchTo(Key key, Entry entry, int version) {
+        List<Integer> previous = new ArrayList<>(entry.previous);
+        if (entry.active != 0) {
+            previous.remove(Integer.valueOf(entry.active));
+            previous.add(entry.active);
+        }
+        previous.remove(Integer.valueOf(version));
+        persistActive(key, version, previous);
+        return new Entry(entry.versions, version, previous);
+    }
+
+    private void persistActive(Key key, int active, List<Integer> previous) {
+        if (repository != null) {
+            repository.writeActive(key.codecId, key.name, new AdaptorRepository.ActiveRecord(active, previous));
+        }
+    }
+
+    private void publish(Key key, Entry entry) {
+        synchronized (mutations) {
+            current.set(current.get().with(key, entry));
+        }
+    }
+
+    private void checkCodec(PackSource source, AdaptorPack.Identity id) {
+        if (!codecChannels.containsKey(id.codecId())) {
+            throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": it reads codec "
+                    + id.codecId() + ", which is not loaded");
+        }
+    }
+
+    private static void checkExpected(Expected expected, AdaptorPack.Identity id) {
+        if (expected == null) {
+            return;
+        }
+        if (!expected.name().isEmpty() && !expected.name().equals(id.name())) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "the request names adaptor " + clip(expected.name())
+                    + " but the manifest says " + id.name());
+        }
+        if (expected.version() != 0 && expected.version() != id.version()) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "the request names version " + expected.version()
+                    + " but the manifest says " + id.version());
+        }
+        if (!expected.codecId().isEmpty() && !expected.codecId().equals(id.codecId())) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "the request names codec " + clip(expected.codecId())
+                    + " but the manifest says " + id.codecId());
+        }
+    }
+
+    /** Loads a stored version, checking that its folder and its manifest agree on who it is. */
+    private Version loadStored(Key key, int version, PackSource source) {
+        try {
+            AdaptorPack.Identity id = AdaptorPack.identify(source);
+            if (!id.codecId().equals(key.codecId) || !id.name().equals(key.name) || id.version() != version) {
+                return new Version(version, State.FAILED, "pack " + source.describe() + ": the manifest says "
+                        + id.name() + " version " + id.version() + " for codec " + id.codecId()
+                        + ", not what its folder says", id.task(), source.describe(), null);
+            }
+        } catch (LicException e) {
+            return new Version(version, State.FAILED, e.getMessage(), null, source.describe(), null);
+        }
+        return load(key, version, source);
+    }
+
+    /**
+     * Validation, LOADING to READY or FAILED: manifest schema and SHA-256 of every file, the codec is
+     * loaded, a known task, the graphs load with the declared names, and the dry run (warm-up) on a latent
+     * of the codec's {@code M} channels gives the task's output shape.
+     */
+    private Version load(Key key, int version, PackSource source) {
+        TaskAdaptor adaptor = null;
+        String task = null;
+        try {
+            AdaptorPack pack = AdaptorPack.load(source);
+            task = pack.task();
+            if (!pack.codecId().equals(key.codecId) || !pack.name().equals(key.name) || pack.version() != version) {
+                throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe()
+                        + ": the manifest changed while it was registered");
+            }
+            Integer m = codecChannels.get(pack.codecId());
+            if (m == null) {
+                throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": it reads codec "
+                        + pack.codecId() + ", which is not loaded");
+            }
+            adaptor = AdaptorKind.of(task, "pack " + source.describe()).open(pack, config);
+            adaptor.selfTest(m);
+            return new Version(version, State.READY, "", task, source.describe(),
+                    new Loaded(key.codecId, key.name, version, adaptor));
+        } catch (LicException e) {
+            if (adaptor != null) {
+                adaptor.close();
+            }
+            return new Version(version, State.FAILED, e.getMessage(), task, source.describe(), null);
+        } catch (RuntimeException | Error e) {
+            if (adaptor != null) {
+                adaptor.close();
+            }
+            LOG.log(System.Logger.Level.ERROR, "loading adaptor " + key.name + " version " + version + " failed", e);
+            return new Version(version, State.FAILED, "internal error while loading (" + e.getClass().getSimpleName()
+                    + ")", task, source.describe(), null);
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    /** For tests and diagnostics: the number of READY versions holding sessions. */
+    int loadedCount() {
+        int[] n = {0};
+        current.get().entries.values().forEach(e -> e.versions.values().forEach(v -> {
+            if (v.loaded != null) {
+                n[0]++;
+            }
+        }));
+        return n[0];
+    }
+}

@@ -1,0 +1,223 @@
+package dev.lic.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lic.client.LicClient;
+import dev.lic.core.ErrorKind;
+import dev.lic.core.LicException;
+import dev.lic.core.TestData;
+import dev.lic.proto.v1.AdaptorEntry;
+import dev.lic.proto.v1.AdaptorState;
+import dev.lic.proto.v1.AdaptorVersion;
+import dev.lic.proto.v1.DecodeResponse;
+import dev.lic.proto.v1.RegisterHeader;
+import dev.lic.proto.v1.RegisterResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Adaptors service through the real gRPC server and the Java client: the lifecycle guarantees of
+ * docs/adaptor-registry.md with the shipped human adaptor of the default codec and copies of it with the
+ * manifest's version bumped. Each test leaves the registry as it found it (version 1 active, alone).
+ */
+@QuarkusTest
+class AdaptorsServiceTest {
+    private ManagedChannel channel;
+    private LicClient client;
+    private String codecId;
+    private byte[] bitstream;
+
+    @BeforeEach
+    void connect() throws IOException {
+        channel = ManagedChannelBuilder.forTarget("localhost:9001").usePlaintext()
+                .maxInboundMessageSize(LicClient.MAX_MESSAGE_BYTES).build();
+        client = LicClient.over(channel, Duration.ofSeconds(120), Optional.of(AdminCallsTest.TOKEN));
+        codecId = client.describe().getDefaultCodecId();
+        bitstream = client.encode(TestImages.png(64, 48), false).getBitstream().toByteArray();
+    }
+
+    @AfterEach
+    void restore() throws InterruptedException {
+        AdaptorEntry human = human();
+        if (human.getActiveVersion() != 1) {
+            client.activateAdaptor(codecId, "human", 1);
+        }
+        for (AdaptorVersion v : human().getVersionsList()) {
+            if (v.getVersion() != 1 && v.getState() != AdaptorState.LOADING) {
+                client.deleteAdaptor(codecId, "human", v.getVersion());
+            }
+        }
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** The shipped human pack of the default codec with the manifest's version set to {@code version}. */
+    private static Map<String, byte[]> humanPack(int version) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> list = Files.list(TestData.defaultHumanPack())) {
+            for (Path f : list.toList()) {
+                files.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        editManifest(files, "\"version\": 1", "\"version\": " + version);
+        return files;
+    }
+
+    private static void editManifest(Map<String, byte[]> files, String from, String to) {
+        String manifest = new String(files.get("manifest.json"), StandardCharsets.UTF_8);
+        assertThat(manifest).contains(from);
+        files.put("manifest.json", manifest.replace(from, to).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private AdaptorEntry human() {
+        return client.listAdaptors().getAdaptorsList().stream()
+                .filter(a -> a.getName().equals("human") && a.getCodecId().equals(codecId)).findFirst().orElseThrow();
+    }
+
+    private AdaptorVersion version(int v) {
+        return human().getVersionsList().stream().filter(s -> s.getVersion() == v).findFirst().orElseThrow();
+    }
+
+    private RegisterResponse register(Map<String, byte[]> files, boolean activate) {
+        return client.registerAdaptor(files, RegisterHeader.newBuilder().setActivate(activate).build());
+    }
+
+    private int decodedVersion() {
+        return client.decode(bitstream, "human").getAdaptorVersion();
+    }
+
+    private static void assertStatus(ThrowingCallable call, Status.Code code, String mention) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(LicException.class, e -> {
+            assertThat(e.getCause()).isInstanceOfSatisfying(StatusRuntimeException.class,
+                    s -> assertThat(s.getStatus().getCode()).isEqualTo(code));
+            assertThat(e.getMessage()).contains(mention);
+        });
+    }
+
+    @Test
+    void theShippedHumanAdaptorsAreVersionOneAndActive() {
+        List<AdaptorEntry> all = client.listAdaptors().getAdaptorsList();
+        assertThat(all).extracting(AdaptorEntry::getName).containsOnly("human");
+        assertThat(all).hasSize(client.describe().getCodecsCount());
+        for (AdaptorEntry a : all) {
+            assertThat(a.getActiveVersion()).isEqualTo(1);
+            assertThat(a.getVersionsList()).singleElement().satisfies(v -> {
+                assertThat(v.getState()).isEqualTo(AdaptorState.READY);
+                assertThat(v.getTask()).isEqualTo("image");
+            });
+        }
+        assertThat(AdaptorsGrpcService.MUTATING_METHODS).containsExactlyInAnyOrder("lic.v1.Adaptors/Register",
+                "lic.v1.Adaptors/Activate", "lic.v1.Adaptors/Rollback", "lic.v1.Adaptors/Delete");
+    }
+
+    @Test
+    void v1ServesWhileV2LoadsThenV2ServesAndRollbackReturnsToV1() throws Exception {
+        Map<String, byte[]> v2 = humanPack(2);
+        CompletableFuture<RegisterResponse> loading = CompletableFuture.supplyAsync(() -> register(v2, true));
+        List<Integer> served = new ArrayList<>();
+        while (!loading.isDone()) {
+            served.add(decodedVersion()); // never fails while v2 loads and takes over
+        }
+        RegisterResponse registered = loading.get(120, TimeUnit.SECONDS);
+        assertThat(registered.getVersion().getState()).isEqualTo(AdaptorState.READY);
+        assertThat(registered.getActiveVersion()).isEqualTo(2);
+        assertThat(served).isNotEmpty().allMatch(v -> v == 1 || v == 2);
+        assertThat(decodedVersion()).isEqualTo(2);
+        DecodeResponse pinned = client.decode(bitstream, "human", 1);
+        assertThat(pinned.getAdaptorVersion()).isEqualTo(1);
+
+        assertThat(client.rollbackAdaptor("", "human").getActiveVersion()).isEqualTo(1);
+        assertThat(decodedVersion()).isEqualTo(1);
+        assertThat(human().getPreviousVersionsList()).isEmpty();
+        assertStatus(() -> client.rollbackAdaptor("", "human"), Status.Code.FAILED_PRECONDITION,
+                "no previously active");
+    }
+
+    @Test
+    void aV2WithAWrongOutputNameIsListedFailedAndV1StaysActive() throws Exception {
+        Map<String, byte[]> bad = humanPack(2);
+        editManifest(bad, "\"output\": \"image\"", "\"output\": \"rgb\"");
+        RegisterResponse r = register(bad, true);
+        assertThat(r.getVersion().getState()).isEqualTo(AdaptorState.FAILED);
+        assertThat(r.getVersion().getReason()).contains("no output rgb");
+        assertThat(r.getActiveVersion()).isEqualTo(1);
+        assertThat(version(2).getState()).isEqualTo(AdaptorState.FAILED);
+        assertThat(version(2).getReason()).contains("no output rgb");
+        assertThat(decodedVersion()).isEqualTo(1);
+        assertStatus(() -> client.activateAdaptor("", "human", 2), Status.Code.FAILED_PRECONDITION, "FAILED");
+        assertStatus(() -> client.decode(bitstream, "human", 2), Status.Code.NOT_FOUND, "no READY version 2");
+    }
+
+    @Test
+    void aV2WhoseHashMismatchesIsListedFailedAndV1StaysActive() throws Exception {
+        Map<String, byte[]> bad = humanPack(3);
+        byte[] graph = bad.get("synthesis.onnx").clone();
+        graph[graph.length / 2] ^= 1;
+        bad.put("synthesis.onnx", graph);
+        RegisterResponse r = register(bad, true);
+        assertThat(r.getVersion().getState()).isEqualTo(AdaptorState.FAILED);
+        assertThat(r.getVersion().getReason()).contains("SHA-256");
+        assertThat(human().getActiveVersion()).isEqualTo(1);
+        assertThat(decodedVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void deletingTheActiveVersionIsFailedPrecondition() throws Exception {
+        assertStatus(() -> client.deleteAdaptor("", "human", 1), Status.Code.FAILED_PRECONDITION, "is active");
+        assertStatus(() -> client.deleteAdaptor("", "human", 7), Status.Code.NOT_FOUND, "no version 7");
+        assertStatus(() -> client.activateAdaptor("", "human", 0), Status.Code.INVALID_ARGUMENT, "not a version");
+        register(humanPack(2), false);
+        assertThat(human().getActiveVersion()).isEqualTo(1);
+        client.deleteAdaptor("", "human", 2);
+        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactly(1);
+    }
+
+    @Test
+    void registerRefusesPathTraversalDuplicatesAndOversizedPacks() throws Exception {
+        Map<String, byte[]> traversal = humanPack(4);
+        traversal.put("../../escape.onnx", new byte[] {1, 2, 3});
+        assertStatus(() -> register(traversal, false), Status.Code.INVALID_ARGUMENT, "not a plain file name");
+        Map<String, byte[]> absolute = humanPack(4);
+        absolute.put("/tmp/escape", new byte[] {1});
+        assertStatus(() -> register(absolute, false), Status.Code.INVALID_ARGUMENT, "not a plain file name");
+
+        Map<String, byte[]> huge = humanPack(4);
+        huge.put("padding.bin", new byte[17 << 20]); // over %test.lic.adaptors.max-pack-bytes (16 MiB)
+        assertStatus(() -> register(huge, false), Status.Code.RESOURCE_EXHAUSTED, "over the limit");
+
+        Map<String, byte[]> noManifest = humanPack(4);
+        noManifest.remove("manifest.json");
+        assertStatus(() -> register(noManifest, false), Status.Code.FAILED_PRECONDITION, "manifest.json");
+        assertStatus(() -> register(humanPack(1), false), Status.Code.FAILED_PRECONDITION, "exists");
+        assertStatus(() -> client.registerAdaptor(humanPack(4), RegisterHeader.newBuilder().setVersion(5).build()),
+                Status.Code.INVALID_ARGUMENT, "manifest says 4");
+        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactly(1);
+        assertThat(Files.exists(Path.of("target/escape.onnx"))).isFalse();
+    }
+
+    @Test
+    void theClientMapsConflictsToTheirKind() {
+        assertThatThrownBy(() -> client.deleteAdaptor("", "human", 1)).isInstanceOfSatisfying(LicException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+    }
+}
