@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
+import dev.lic.proto.v1.AdaptorsGrpc;
 import dev.lic.proto.v1.StoreGrpc;
 import java.util.Optional;
 import org.assertj.core.api.Assertions;
@@ -46,8 +47,12 @@ class AdminAuthTest {
     }
 
     @Test
-    void storeDeleteIsAnAdminMethod() {
-        Assertions.assertThat(AdminAuthInterceptor.ADMIN_METHODS).containsExactly(
-                StoreGrpc.getDeleteMethod().getFullMethodName());
+    void storeDeleteAndTheRegistryMutationsAreTheAdminMethods() {
+        Assertions.assertThat(AdminAuthInterceptor.ADMIN_METHODS).containsExactlyInAnyOrder(
+                StoreGrpc.getDeleteMethod().getFullMethodName(),
+                AdaptorsGrpc.getRegisterMethod().getFullMethodName(),
+                AdaptorsGrpc.getActivateMethod().getFullMethodName(),
+                AdaptorsGrpc.getRollbackMethod().getFullMethodName(),
+                AdaptorsGrpc.getDeleteMethod().getFullMethodName());
     }
 }
