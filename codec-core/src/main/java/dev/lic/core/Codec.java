@@ -9,6 +9,7 @@ import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.AnalysisSession;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.SynthesisSession;
+import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
@@ -48,6 +49,7 @@ public final class Codec implements AutoCloseable {
     private final Map<String, List<LoadedAdaptor>> adaptorsByCodec;
     private final List<AdaptorInfo> adaptorInfos;
     private final ExecutorService hyperExecutor;
+    private final SynthesisTiling tiling;
 
     private record LoadedCodec(CodecPack pack, AnalysisSession analysis, HyperPrior hyper) {
     }
@@ -56,7 +58,8 @@ public final class Codec implements AutoCloseable {
     }
 
     private Codec(Limits limits, Map<String, LoadedCodec> codecs, Map<String, List<LoadedAdaptor>> adaptors,
-                  ExecutorService hyperExecutor) {
+                  ExecutorService hyperExecutor, SynthesisTiling tiling) {
+        this.tiling = tiling;
         this.limits = limits;
         this.codecs = codecs;
         this.defaultCodecId = codecs.keySet().iterator().next();
@@ -106,7 +109,7 @@ public final class Codec implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = options.intraOpThreads() > 1 ? new ForkJoinPool(options.intraOpThreads()) : null;
-        return new Codec(options.limits(), codecs, adaptors, executor);
+        return new Codec(options.limits(), codecs, adaptors, executor, options.synthesisTiling());
     }
 
     /** Encodes with the first codec pack of the options at its default rate. */
@@ -133,6 +136,16 @@ public final class Codec implements AutoCloseable {
      *     (rate index not in the pack)
      */
     public EncodeResult encode(byte[] imageBytes, String codecId, OptionalInt rateIndex) {
+        return encode(imageBytes, codecId, rateIndex, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #encode(byte[], String, OptionalInt)}; {@code cancellation} is checked between stages and
+     * terminates a running analysis graph.
+     *
+     * @throws CancelledException when cancelled
+     */
+    public EncodeResult encode(byte[] imageBytes, String codecId, OptionalInt rateIndex, Cancellation cancellation) {
         if (imageBytes == null) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "image bytes are required");
         }
@@ -147,21 +160,27 @@ public final class Codec implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         PaddedImage image = ImageReader.read(imageBytes, limits);
+        int width = image.width();
+        int height = image.height();
+        cancellation.check("analysis");
         long t1 = System.nanoTime();
-        AnalysisSession.Latents latents = codec.analysis.run(image, rate);
+        AnalysisSession.Latents latents = codec.analysis.run(image, rate, cancellation);
+        image = null; // the planes are the largest buffer of an encode: let them go before h_s
         int[] zHat = LatentQuantizer.roundZ(latents.z());
+        cancellation.check("hyper-synthesis");
         long t2 = System.nanoTime();
         HyperPrior.Parameters params = codec.hyper.run(zHat, latents.zHeight(), latents.zWidth(), hyperExecutor);
+        cancellation.check("entropy coding");
         long t3 = System.nanoTime();
         int[] q = LatentQuantizer.quantizeY(latents.y(), params.meanQ(), codec.pack.hyperSynthesis().fractionBits());
         EntropyTables tables = codec.pack.entropyTables();
         byte[] z = SectionCoder.encodeZ(zHat, latents.zChannels(), latents.zHeight(), latents.zWidth(), tables.z());
         byte[] y = SectionCoder.encodeY(q, params.scaleIndex(), tables.y());
         long t4 = System.nanoTime();
-        byte[] bitstream = BitstreamFormat.write(rate, codecId, image.width(), image.height(), z, y);
+        byte[] bitstream = BitstreamFormat.write(rate, codecId, width, height, z, y);
         long t5 = System.nanoTime();
-        double bpp = bitstream.length * 8.0 / ((double) image.width() * image.height());
-        return new EncodeResult(bitstream, image.width(), image.height(), bpp, codecId, rate,
+        double bpp = bitstream.length * 8.0 / ((double) width * height);
+        return new EncodeResult(bitstream, width, height, bpp, codecId, rate,
                 new EncodeTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4));
     }
 
@@ -172,18 +191,42 @@ public final class Codec implements AutoCloseable {
      *     UNKNOWN_ADAPTOR, TOO_LARGE
      */
     public DecodeResult decode(byte[] bitstream, String adaptorName) {
+        return decode(bitstream, adaptorName, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #decode(byte[], String)}; {@code cancellation} is checked between stages and between
+     * synthesis tiles, and terminates a running graph.
+     *
+     * @throws CancelledException when cancelled
+     */
+    public DecodeResult decode(byte[] bitstream, String adaptorName, Cancellation cancellation) {
         long t0 = System.nanoTime();
         Parsed parsed = parse(bitstream);
         LoadedAdaptor adaptor = adaptor(parsed.header.codecId(), adaptorName);
         long t1 = System.nanoTime();
         Stages stages = new Stages();
-        Latents latents = latents(parsed, stages);
+        Latents latents = latents(parsed, stages, cancellation);
+        cancellation.check("synthesis");
         long t2 = System.nanoTime();
         float[] yDec = adaptorInput(parsed.codec.pack, latents);
-        float[] planes = adaptor.synthesis.run(yDec, latents.yChannels(), latents.yHeight(), latents.yWidth());
-        long t3 = System.nanoTime();
-        RgbImage image = RgbImage.fromPlanes(planes, 16 * latents.yWidth(), 16 * latents.yHeight(),
-                parsed.header.width(), parsed.header.height());
+        int m = latents.yChannels();
+        int h = latents.yHeight();
+        int w = latents.yWidth();
+        latents = null; // q, mean and scale indexes are no longer needed while the graph runs
+        int width = parsed.header.width();
+        int height = parsed.header.height();
+        RgbImage image;
+        long t3;
+        if (tiling.whole(h, w)) {
+            float[] planes = adaptor.synthesis.run(yDec, m, h, w, cancellation);
+            t3 = System.nanoTime();
+            image = RgbImage.fromPlanes(planes, 16 * w, 16 * h, width, height);
+        } else {
+            // Large image: tile by tile; clamping, rounding and cropping happen per tile (timed as synthesis).
+            image = adaptor.synthesis.synthesize(yDec, m, h, w, width, height, tiling, cancellation);
+            t3 = System.nanoTime();
+        }
         long t4 = System.nanoTime();
         return new DecodeResult(image, adaptor.pack.name(), adaptor.pack.version(), parsed.header.codecId(),
                 new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, t4 - t3));
@@ -191,7 +234,7 @@ public final class Codec implements AutoCloseable {
 
     /** Decodes a bitstream's integer latents only (no adaptor, no float graph). */
     public Latents decodeLatents(byte[] bitstream) {
-        return latents(parse(bitstream), new Stages());
+        return latents(parse(bitstream), new Stages(), Cancellation.NONE);
     }
 
     /**
@@ -308,7 +351,7 @@ public final class Codec implements AutoCloseable {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
-    private Latents latents(Parsed parsed, Stages stages) {
+    private Latents latents(Parsed parsed, Stages stages, Cancellation cancellation) {
         BitstreamHeader header = parsed.header;
         CodecPack pack = parsed.codec.pack;
         EntropyTables tables = pack.entropyTables();
@@ -319,7 +362,9 @@ public final class Codec implements AutoCloseable {
         long t0 = System.nanoTime();
         int[] zHat = SectionCoder.decodeZ(c.bytes(), c.zOffset(), c.zLength(), n, zh, zw, tables.z());
         long t1 = System.nanoTime();
+        cancellation.check("hyper-synthesis");
         HyperPrior.Parameters params = parsed.codec.hyper.run(zHat, zh, zw, hyperExecutor);
+        cancellation.check("entropy decoding of y");
         long t2 = System.nanoTime();
         int[] q = SectionCoder.decodeY(c.bytes(), c.yOffset(), c.yLength(), params.scaleIndex(), tables.y());
         long t3 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.lic.core;
 
+import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.PackSource;
 
 import java.util.List;
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param useCuda run the ONNX graphs on CUDA when this ONNX Runtime and machine can (else on the CPU, with a
  *     log line); the bitstream never depends on it
  * @param limits size limits for images and bitstreams
+ * @param synthesisTiling how the adaptor graph is split for large images (bounded memory; docs/memory.md)
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
-                           boolean useCuda, Limits limits) {
+                           boolean useCuda, Limits limits, SynthesisTiling synthesisTiling) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -35,10 +37,17 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** Every bundled adaptor pack (classpath prefixes). */
     public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
 
+    /** Options with the default synthesis tiling. */
+    public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
+                        boolean useCuda, Limits limits) {
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, SynthesisTiling.DEFAULT);
+    }
+
     public CodecOptions {
         codecPacks = List.copyOf(codecPacks);
         adaptorPacks = List.copyOf(adaptorPacks);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(synthesisTiling, "synthesisTiling");
         if (codecPacks.isEmpty()) {
             throw new IllegalArgumentException("at least one codec pack is needed");
         }
@@ -58,22 +67,26 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withCodecPacks(List<PackSource> packs) {
-        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits);
+        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, synthesisTiling);
     }
 
     public CodecOptions withAdaptorPacks(List<PackSource> packs) {
-        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits);
+        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, synthesisTiling);
     }
 
     public CodecOptions withIntraOpThreads(int threads) {
-        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits);
+        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, synthesisTiling);
     }
 
     public CodecOptions withUseCuda(boolean cuda) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, synthesisTiling);
     }
 
     public CodecOptions withLimits(Limits newLimits) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, synthesisTiling);
+    }
+
+    public CodecOptions withSynthesisTiling(SynthesisTiling tiling) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, tiling);
     }
 }
