@@ -265,6 +265,11 @@ public final class Codec implements AutoCloseable {
         return BitstreamFormat.peekHeader(bitstream);
     }
 
+    /** How large images' synthesis is tiled (docs/memory.md). */
+    public SynthesisTiling synthesisTiling() {
+        return tiling;
+    }
+
     /** Ids of the loaded codec packs, the default first. */
     public Set<String> codecIds() {
         return codecs.keySet();

@@ -17,6 +17,21 @@ public interface LicConfig {
 
     Onnx onnx();
 
+    Admission admission();
+
+    interface Admission {
+        /**
+         * Memory budget in MiB for requests in flight, each weighted by its estimated peak
+         * (docs/memory.md); 2048 keeps the server under ~3 GB RSS with the default limits.
+         */
+        @WithDefault("2048")
+        int budgetMb();
+
+        /** How long a request waits for budget before RESOURCE_EXHAUSTED. */
+        @WithDefault("2000")
+        long waitMs();
+    }
+
     interface Store {
         /** Root folder of the filesystem store. */
         @WithDefault("lic-data/store")
@@ -47,8 +62,11 @@ public interface LicConfig {
     }
 
     interface Onnx {
-        /** ONNX Runtime intra-op threads per session (also the integer h_s threads); 0 = min(4, cores). */
-        @WithDefault("0")
+        /**
+         * ONNX Runtime intra-op threads per session (also the integer h_s threads); 0 = min(4, cores). 1 by
+         * default: concurrent requests each get a core (more throughput than sharing threads).
+         */
+        @WithDefault("1")
         int intraOpThreads();
 
         /** Use the CUDA execution provider when the runtime has it (falls back to CPU). */
