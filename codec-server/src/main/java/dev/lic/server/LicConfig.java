@@ -22,9 +22,9 @@ public interface LicConfig {
     interface Admission {
         /**
          * Memory budget in MiB for requests in flight, each weighted by its estimated peak
-         * (docs/memory.md); 2048 keeps the server under ~3 GB RSS with the default limits.
+         * (docs/memory.md); 1536 keeps 4 concurrent 4096x4096 decodes under ~3 GB RSS.
          */
-        @WithDefault("2048")
+        @WithDefault("1536")
         int budgetMb();
 
         /** How long a request waits for budget before RESOURCE_EXHAUSTED. */
