@@ -1,8 +1,6 @@
 package dev.lic.core;
 
-import dev.lic.core.adaptor.AdaptorKind;
-import dev.lic.core.adaptor.ImageOutput;
-import dev.lic.core.adaptor.TaskAdaptor;
+import dev.lic.core.adaptor.ImageAdaptor;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.entropy.EntropyTables;
@@ -11,6 +9,7 @@ import dev.lic.core.image.PaddedImage;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.AnalysisSession;
 import dev.lic.core.onnx.SessionConfig;
+import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
 import dev.lic.core.pipeline.HyperPrior;
@@ -51,12 +50,14 @@ public final class Codec implements AutoCloseable {
     private final String defaultCodecId;
     private final PackRegistry registry;
     private final ExecutorService hyperExecutor;
+    private final SynthesisTiling tiling;
 
     private record LoadedCodec(CodecPack pack, AnalysisSession analysis, HyperPrior hyper) {
     }
 
     private Codec(Limits limits, Map<String, LoadedCodec> codecs, PackRegistry registry,
-                  ExecutorService hyperExecutor) {
+                  ExecutorService hyperExecutor, SynthesisTiling tiling) {
+        this.tiling = tiling;
         this.limits = limits;
         this.codecs = codecs;
         this.defaultCodecId = codecs.keySet().iterator().next();
@@ -98,7 +99,7 @@ public final class Codec implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = options.intraOpThreads() > 1 ? new ForkJoinPool(options.intraOpThreads()) : null;
-        return new Codec(options.limits(), codecs, registry, executor);
+        return new Codec(options.limits(), codecs, registry, executor, options.synthesisTiling());
     }
 
     /** Encodes with the first codec pack of the options at its default rate. */
@@ -125,6 +126,16 @@ public final class Codec implements AutoCloseable {
      *     (rate index not in the pack)
      */
     public EncodeResult encode(byte[] imageBytes, String codecId, OptionalInt rateIndex) {
+        return encode(imageBytes, codecId, rateIndex, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #encode(byte[], String, OptionalInt)}; {@code cancellation} is checked between stages and
+     * terminates a running analysis graph.
+     *
+     * @throws CancelledException when cancelled
+     */
+    public EncodeResult encode(byte[] imageBytes, String codecId, OptionalInt rateIndex, Cancellation cancellation) {
         if (imageBytes == null) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "image bytes are required");
         }
@@ -139,21 +150,27 @@ public final class Codec implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         PaddedImage image = ImageReader.read(imageBytes, limits);
+        int width = image.width();
+        int height = image.height();
+        cancellation.check("analysis");
         long t1 = System.nanoTime();
-        AnalysisSession.Latents latents = codec.analysis.run(image, rate);
+        AnalysisSession.Latents latents = codec.analysis.run(image, rate, cancellation);
+        image = null; // the planes are the largest buffer of an encode: let them go before h_s
         int[] zHat = LatentQuantizer.roundZ(latents.z());
+        cancellation.check("hyper-synthesis");
         long t2 = System.nanoTime();
         HyperPrior.Parameters params = codec.hyper.run(zHat, latents.zHeight(), latents.zWidth(), hyperExecutor);
+        cancellation.check("entropy coding");
         long t3 = System.nanoTime();
         int[] q = LatentQuantizer.quantizeY(latents.y(), params.meanQ(), codec.pack.hyperSynthesis().fractionBits());
         EntropyTables tables = codec.pack.entropyTables();
         byte[] z = SectionCoder.encodeZ(zHat, latents.zChannels(), latents.zHeight(), latents.zWidth(), tables.z());
         byte[] y = SectionCoder.encodeY(q, params.scaleIndex(), tables.y());
         long t4 = System.nanoTime();
-        byte[] bitstream = BitstreamFormat.write(rate, codecId, image.width(), image.height(), z, y);
+        byte[] bitstream = BitstreamFormat.write(rate, codecId, width, height, z, y);
         long t5 = System.nanoTime();
-        double bpp = bitstream.length * 8.0 / ((double) image.width() * image.height());
-        return new EncodeResult(bitstream, image.width(), image.height(), bpp, codecId, rate,
+        double bpp = bitstream.length * 8.0 / ((double) width * height);
+        return new EncodeResult(bitstream, width, height, bpp, codecId, rate,
                 new EncodeTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4));
     }
 
@@ -164,45 +181,62 @@ public final class Codec implements AutoCloseable {
      *     UNKNOWN_ADAPTOR, TOO_LARGE
      */
     public DecodeResult decode(byte[] bitstream, String adaptorName) {
-        return decode(bitstream, adaptorName, 0);
+        return decode(bitstream, adaptorName, 0, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, int, Cancellation)} without cancellation.
+     */
+    public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion) {
+        return decode(bitstream, adaptorName, adaptorVersion, Cancellation.NONE);
+    }
+
+    /** As {@link #decode(byte[], String, int, Cancellation)} with the active version. */
+    public DecodeResult decode(byte[] bitstream, String adaptorName, Cancellation cancellation) {
+        return decode(bitstream, adaptorName, 0, cancellation);
     }
 
     /**
      * Decodes a bitstream with version {@code adaptorVersion} (0: the active one) of adaptor
      * {@code adaptorName} for its codec. The decode holds a lease on that version from before entropy
-     * decoding to the end, so a version activated or deleted meanwhile does not affect it.
+     * decoding to the end, so a version activated or deleted meanwhile does not affect it. Large images are
+     * synthesised in tiles ({@link #synthesisTiling()}); {@code cancellation} is checked between stages and
+     * tiles and terminates a running graph.
      *
      * @throws LicException as {@link #decode(byte[], String)}; UNKNOWN_ADAPTOR also when the version is not
      *     READY; INVALID_ARGUMENT when the adaptor's task does not produce images
+     * @throws CancelledException when cancelled
      */
-    public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion) {
+    public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion, Cancellation cancellation) {
         long t0 = System.nanoTime();
         Parsed parsed = parse(bitstream);
         try (AdaptorLease lease = registry.lease(parsed.header.codecId(), adaptorName, adaptorVersion)) {
-            TaskAdaptor adaptor = lease.adaptor();
-            if (!AdaptorKind.IMAGE.equals(adaptor.task())) {
+            if (!(lease.adaptor() instanceof ImageAdaptor adaptor)) {
                 throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor " + lease.name() + " gives task "
-                        + adaptor.task() + "; this decode returns images");
+                        + lease.adaptor().task() + "; this decode returns images");
             }
             long t1 = System.nanoTime();
             Stages stages = new Stages();
-            Latents latents = latents(parsed, stages);
+            Latents latents = latents(parsed, stages, cancellation);
+            cancellation.check("synthesis");
             long t2 = System.nanoTime();
             float[] yDec = adaptorInput(parsed.codec.pack, latents);
-            ImageOutput out = (ImageOutput) adaptor.run(yDec, latents.yChannels(), latents.yHeight(),
-                    latents.yWidth());
+            int m = latents.yChannels();
+            int h = latents.yHeight();
+            int w = latents.yWidth();
+            latents = null; // q, mean and scale indexes are no longer needed while the graph runs
+            // Clamping, rounding and cropping happen inside (per tile for a large image): timed as synthesis.
+            RgbImage image = adaptor.image(yDec, m, h, w, parsed.header.width(), parsed.header.height(), tiling,
+                    cancellation);
             long t3 = System.nanoTime();
-            RgbImage image = RgbImage.fromPlanes(out.planes(), out.width(), out.height(),
-                    parsed.header.width(), parsed.header.height());
-            long t4 = System.nanoTime();
             return new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(),
-                    new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, t4 - t3));
+                    new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, 0));
         }
     }
 
     /** Decodes a bitstream's integer latents only (no adaptor, no float graph). */
     public Latents decodeLatents(byte[] bitstream) {
-        return latents(parse(bitstream), new Stages());
+        return latents(parse(bitstream), new Stages(), Cancellation.NONE);
     }
 
     /**
@@ -231,6 +265,11 @@ public final class Codec implements AutoCloseable {
     public BitstreamHeader inspect(byte[] bitstream) {
         checkLength(bitstream);
         return BitstreamFormat.peekHeader(bitstream);
+    }
+
+    /** How large images' synthesis is tiled (docs/memory.md). */
+    public SynthesisTiling synthesisTiling() {
+        return tiling;
     }
 
     /** Ids of the loaded codec packs, the default first. */
@@ -320,7 +359,7 @@ public final class Codec implements AutoCloseable {
         return codec;
     }
 
-    private Latents latents(Parsed parsed, Stages stages) {
+    private Latents latents(Parsed parsed, Stages stages, Cancellation cancellation) {
         BitstreamHeader header = parsed.header;
         CodecPack pack = parsed.codec.pack;
         EntropyTables tables = pack.entropyTables();
@@ -331,7 +370,9 @@ public final class Codec implements AutoCloseable {
         long t0 = System.nanoTime();
         int[] zHat = SectionCoder.decodeZ(c.bytes(), c.zOffset(), c.zLength(), n, zh, zw, tables.z());
         long t1 = System.nanoTime();
+        cancellation.check("hyper-synthesis");
         HyperPrior.Parameters params = parsed.codec.hyper.run(zHat, zh, zw, hyperExecutor);
+        cancellation.check("entropy decoding of y");
         long t2 = System.nanoTime();
         int[] q = SectionCoder.decodeY(c.bytes(), c.yOffset(), c.yLength(), params.scaleIndex(), tables.y());
         long t3 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.lic.core;
 
+import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.PackSource;
 
 import java.nio.file.Path;
@@ -21,9 +22,10 @@ import java.util.Objects;
  * @param adaptorRepository the folder of the versioned adaptor repository (docs/adaptor-registry.md), or
  *     null to hold adaptors in memory only (then {@code adaptorPacks} are loaded and any failure fails
  *     {@link Codec#open}); with a repository {@code adaptorPacks} are seeded into it when absent
+ * @param synthesisTiling how the adaptor graph is split for large images (bounded memory; docs/memory.md)
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
-                           boolean useCuda, Limits limits, Path adaptorRepository) {
+                           boolean useCuda, Limits limits, Path adaptorRepository, SynthesisTiling synthesisTiling) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -40,16 +42,17 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** Every bundled adaptor pack (classpath prefixes). */
     public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
 
-    /** Options without an adaptor repository (adaptors held in memory). */
+    /** Options without an adaptor repository (adaptors held in memory) and with the default synthesis tiling. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                         boolean useCuda, Limits limits) {
-        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null);
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT);
     }
 
     public CodecOptions {
         codecPacks = List.copyOf(codecPacks);
         adaptorPacks = List.copyOf(adaptorPacks);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(synthesisTiling, "synthesisTiling");
         if (codecPacks.isEmpty()) {
             throw new IllegalArgumentException("at least one codec pack is needed");
         }
@@ -69,32 +72,37 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withCodecPacks(List<PackSource> packs) {
-        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository);
+        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling);
     }
 
     public CodecOptions withAdaptorPacks(List<PackSource> packs) {
-        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository);
+        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling);
     }
 
     public CodecOptions withIntraOpThreads(int threads) {
-        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository);
+        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository, synthesisTiling);
     }
 
     public CodecOptions withUseCuda(boolean cuda) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository, synthesisTiling);
     }
 
     public CodecOptions withLimits(Limits newLimits) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, adaptorRepository);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, adaptorRepository,
+                synthesisTiling);
     }
 
     /** Keeps adaptors in the versioned repository at {@code dir} (created if absent); null = in memory. */
     public CodecOptions withAdaptorRepository(Path dir) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, dir);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, dir, synthesisTiling);
     }
 
     /** The adaptor repository folder, when there is one. */
     public Optional<Path> adaptorRepositoryDir() {
         return Optional.ofNullable(adaptorRepository);
+    }
+
+    public CodecOptions withSynthesisTiling(SynthesisTiling tiling) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, tiling);
     }
 }

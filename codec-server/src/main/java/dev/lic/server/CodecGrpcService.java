@@ -1,7 +1,11 @@
 package dev.lic.server;
 
 import com.google.protobuf.ByteString;
+import dev.lic.core.Cancellation;
 import dev.lic.core.Codec;
+import dev.lic.core.MemoryModel;
+import dev.lic.core.bitstream.BitstreamHeader;
+import dev.lic.core.image.ImageReader;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.ErrorKind;
@@ -40,6 +44,9 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
     @Inject
     LicConfig config;
 
+    @Inject
+    Admission admission;
+
     @Override
     public void encode(EncodeRequest request, StreamObserver<EncodeResponse> observer) {
         GrpcErrors.respond(observer, () -> {
@@ -51,7 +58,15 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                 throw new LicException(ErrorKind.TOO_LARGE, "image of " + image.length
                         + " bytes is over the limit of " + config.limits().maxImageBytes());
             }
-            EncodeResult result = codec.encode(image, codec.defaultCodecId(), rateIndex(request));
+            OptionalInt rate = rateIndex(request);
+            int[] size = ImageReader.size(image); // header only; an unreadable one fails in encode, cheaply
+            // Over the limits or unreadable: the codec refuses it before any large allocation.
+            long estimate = size == null || !CodecProducer.limits(config).allows(size[0], size[1])
+                    ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1]);
+            EncodeResult result;
+            try (Admission.Ticket ticket = admission.admit(estimate, "encode of " + sizeText(size))) {
+                result = codec.encode(image, codec.defaultCodecId(), rate, GrpcCancellation.current());
+            }
             EncodeResponse.Builder response = EncodeResponse.newBuilder()
                     .setBitstream(ByteString.copyFrom(result.bitstream()))
                     .setBpp(result.bitsPerPixel())
@@ -95,17 +110,35 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                 throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor version " + Integer.toUnsignedString(version)
                         + " is out of range");
             }
-            DecodeResult result = codec.decode(bitstream, adaptor, version);
-            return DecodeResponse.newBuilder()
-                    .setPng(ByteString.copyFrom(result.pngBytes()))
-                    .setWidth(result.width())
-                    .setHeight(result.height())
-                    .setCodecId(result.codecId())
-                    .setAdaptor(result.adaptorName())
-                    .setAdaptorVersion(result.adaptorVersion())
-                    .setTimings(StageTimingsMapper.of(result.timings()))
-                    .build();
+            BitstreamHeader header = codec.inspect(bitstream); // container and CRC only: the size to admit
+            long estimate = CodecProducer.limits(config).allows(header.width(), header.height())
+                    ? MemoryModel.decodeBytes(header.width(), header.height(), codec.synthesisTiling())
+                    : MemoryModel.FIXED_BYTES; // refused by the codec before any large allocation
+            try (Admission.Ticket ticket = admission.admit(estimate, "decode of " + header.width() + "x"
+                    + header.height())) {
+                return decode(bitstream, adaptor, version);
+            }
         });
+    }
+
+    /** Decodes and builds the response (PNG included) while the caller holds the admission ticket. */
+    private DecodeResponse decode(byte[] bitstream, String adaptor, int version) {
+        Cancellation cancellation = GrpcCancellation.current();
+        DecodeResult result = codec.decode(bitstream, adaptor, version, cancellation);
+        cancellation.check("PNG encoding");
+        return DecodeResponse.newBuilder()
+                .setPng(ByteString.copyFrom(result.pngBytes()))
+                .setWidth(result.width())
+                .setHeight(result.height())
+                .setCodecId(result.codecId())
+                .setAdaptor(result.adaptorName())
+                .setAdaptorVersion(result.adaptorVersion())
+                .setTimings(StageTimingsMapper.of(result.timings()))
+                .build();
+    }
+
+    private static String sizeText(int[] size) {
+        return size == null ? "an image" : size[0] + "x" + size[1];
     }
 
     @Override

@@ -26,6 +26,7 @@ public class CodecProducer {
         if (config.onnx().intraOpThreads() > 0) {
             options = options.withIntraOpThreads(config.onnx().intraOpThreads());
         }
+        LOG.infof("ONNX Runtime: %d intra-op thread(s) per session", options.intraOpThreads());
         if (config.packs().codec().isPresent()) {
             options = options.withCodecPacks(directories(config.packs().codec().get()));
         }
@@ -39,6 +40,14 @@ public class CodecProducer {
         LOG.infof("codec packs %s, adaptors %s", codec.codecIds(), codec.adaptors());
         readiness.loaded();
         return codec;
+    }
+
+    @Produces
+    @Singleton
+    Admission admission(LicConfig config) {
+        LOG.infof("admission: memory budget %d MiB, wait %d ms", config.admission().budgetMb(),
+                config.admission().waitMs());
+        return new Admission(config.admission().budgetMb(), config.admission().waitMs());
     }
 
     void close(@Disposes Codec codec) {

@@ -1,5 +1,6 @@
 package dev.lic.server;
 
+import dev.lic.core.CancelledException;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
 import io.grpc.Status;
@@ -36,6 +37,9 @@ public final class GrpcErrors {
         }
         if (t instanceof StatusRuntimeException e) {
             return e;
+        }
+        if (t instanceof CancelledException e) {
+            return Status.CANCELLED.withDescription(e.getMessage()).asRuntimeException();
         }
         if (t instanceof OutOfMemoryError) {
             // Limits should prevent this; if it happens the request is refused, the server stays up.

@@ -38,6 +38,21 @@ public interface LicConfig {
         long maxPackBytes();
     }
 
+    Admission admission();
+
+    interface Admission {
+        /**
+         * Memory budget in MiB for requests in flight, each weighted by its estimated peak
+         * (docs/memory.md); 1536 keeps 4 concurrent 4096x4096 decodes under ~3 GB RSS.
+         */
+        @WithDefault("1536")
+        int budgetMb();
+
+        /** How long a request waits for budget before RESOURCE_EXHAUSTED. */
+        @WithDefault("2000")
+        long waitMs();
+    }
+
     interface Store {
         /** Root folder of the filesystem store. */
         @WithDefault("lic-data/store")
@@ -84,8 +99,11 @@ public interface LicConfig {
     }
 
     interface Onnx {
-        /** ONNX Runtime intra-op threads per session (also the integer h_s threads); 0 = min(4, cores). */
-        @WithDefault("0")
+        /**
+         * ONNX Runtime intra-op threads per session (also the integer h_s threads); 0 = min(4, cores). 1 by
+         * default: concurrent requests each get a core (more throughput than sharing threads).
+         */
+        @WithDefault("1")
         int intraOpThreads();
 
         /** Use the CUDA execution provider when the runtime has it (falls back to CPU). */

@@ -1,9 +1,12 @@
 package dev.lic.core.adaptor;
 
+import dev.lic.core.Cancellation;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
+import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.SynthesisSession;
+import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.AdaptorPack;
 
 /** The {@code image} task: {@code synthesis.onnx}, {@code y_hat [1,M,h,w]} to RGB {@code [1,3,16h,16w]}. */
@@ -20,7 +23,7 @@ final class ImageAdaptorKind implements AdaptorKind {
     public TaskAdaptor open(AdaptorPack pack, SessionConfig config) {
         SynthesisSession session = new SynthesisSession(pack, config);
         String what = "pack " + pack.source().describe() + ": " + AdaptorPack.SYNTHESIS_FILE;
-        return new TaskAdaptor() {
+        return new ImageAdaptor() {
             @Override
             public String task() {
                 return IMAGE;
@@ -29,6 +32,12 @@ final class ImageAdaptorKind implements AdaptorKind {
             @Override
             public AdaptorOutput run(float[] yDec, int m, int h, int w) {
                 return new ImageOutput(session.run(yDec, m, h, w), 16 * w, 16 * h);
+            }
+
+            @Override
+            public RgbImage image(float[] yDec, int m, int h, int w, int width, int height, SynthesisTiling tiling,
+                                  Cancellation cancellation) {
+                return session.synthesize(yDec, m, h, w, width, height, tiling, cancellation);
             }
 
             @Override

@@ -53,6 +53,30 @@ public final class ImageReader {
         return null;
     }
 
+    /**
+     * The {@code {width, height}} of a PNG or JPEG from its header alone (nothing decoded), or null when
+     * the bytes are not one or the header cannot be read: for sizing a request before admitting it.
+     */
+    public static int[] size(byte[] bytes) {
+        Format format = detect(bytes);
+        if (format == null) {
+            return null;
+        }
+        Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase());
+        if (!readers.hasNext()) {
+            return null;
+        }
+        javax.imageio.ImageReader reader = readers.next();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            return new int[] {reader.getWidth(0), reader.getHeight(0)};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } finally {
+            reader.dispose();
+        }
+    }
+
     public static PaddedImage read(byte[] bytes, Limits limits) {
         Format format = detect(bytes);
         if (format == null) {

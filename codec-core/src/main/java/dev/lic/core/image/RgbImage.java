@@ -20,17 +20,27 @@ public record RgbImage(int width, int height, byte[] rgb) {
                     + " cannot be cropped to " + width + "x" + height);
         }
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
-        int plane = planeWidth * planeHeight;
+        copyPlanes(planes, planeWidth, 0, 0, rgb, width, 0, 0, width, height);
+        return new RgbImage(width, height, rgb);
+    }
+
+    /**
+     * Clamps, rounds (as {@link #fromPlanes}) and writes the {@code cw x ch} block at {@code (sx, sy)} of
+     * {@code planes[3][*][planeWidth]} into the interleaved {@code rgb} of an image {@code width} wide, at
+     * {@code (dx, dy)}: how tiled synthesis assembles its output.
+     */
+    public static void copyPlanes(float[] planes, int planeWidth, int sx, int sy, byte[] rgb, int width, int dx,
+                                  int dy, int cw, int ch) {
+        int plane = planes.length / 3;
         for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < height; y++) {
-                int in = c * plane + y * planeWidth;
-                int out = y * width * 3 + c;
-                for (int x = 0; x < width; x++, out += 3) {
+            for (int y = 0; y < ch; y++) {
+                int in = c * plane + (sy + y) * planeWidth + sx;
+                int out = ((dy + y) * width + dx) * 3 + c;
+                for (int x = 0; x < cw; x++, out += 3) {
                     rgb[out] = (byte) toByte(planes[in + x]);
                 }
             }
         }
-        return new RgbImage(width, height, rgb);
     }
 
     static int toByte(float v) {

@@ -1,5 +1,6 @@
 package dev.lic.core.onnx;
 
+import dev.lic.core.Cancellation;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
 import dev.lic.core.image.PaddedImage;
@@ -66,6 +67,11 @@ public final class AnalysisSession implements AutoCloseable {
      * version 1 pack has only rate 0).
      */
     public Latents run(PaddedImage image, int rateIndex) {
+        return run(image, rateIndex, Cancellation.NONE);
+    }
+
+    /** As {@link #run(PaddedImage, int)}, terminated early (CancelledException) when cancelled. */
+    public Latents run(PaddedImage image, int rateIndex, Cancellation cancellation) {
         int hp = image.paddedHeight();
         int wp = image.paddedWidth();
         List<OnnxSession.Input> inputs = new ArrayList<>();
@@ -75,7 +81,7 @@ public final class AnalysisSession implements AutoCloseable {
         } else if (rateIndex != 0) {
             throw new IllegalArgumentException("a version 1 pack has only rate 0, not " + rateIndex);
         }
-        OnnxSession.Output[] out = session.run(inputs, yName, zName);
+        OnnxSession.Output[] out = session.run(inputs, cancellation, yName, zName);
         session.expectShape(yName, out[0].shape(), 1, m, hp / 16, wp / 16);
         session.expectShape(zName, out[1].shape(), 1, n, hp / 64, wp / 64);
         return new Latents(out[0].values(), m, hp / 16, wp / 16, out[1].values(), n, hp / 64, wp / 64);

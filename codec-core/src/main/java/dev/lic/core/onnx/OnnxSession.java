@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.lic.core.Cancellation;
+import dev.lic.core.CancelledException;
 import dev.lic.core.ErrorKind;
 import dev.lic.core.LicException;
 
@@ -54,6 +56,10 @@ final class OnnxSession implements AutoCloseable {
             options.setInterOpNumThreads(1);
             if (config.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(config.intraOpThreads());
+            }
+            if (config.intraOpThreads() != 1) {
+                // Spinning worker threads burn the cores that concurrent requests need (and idle CPU).
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (config.useCuda()) {
                 withCuda = addCuda(options, what);
@@ -134,14 +140,26 @@ final class OnnxSession implements AutoCloseable {
 
     /** Runs a graph with one input and returns the named float outputs, in the order asked. */
     Output[] run(float[] values, long[] shape, String... outputs) {
-        return run(List.of(new Input(values, shape)), outputs);
+        return run(List.of(new Input(values, shape)), Cancellation.NONE, outputs);
+    }
+
+    /** As {@link #run(float[], long[], String...)}, stopped early when {@code cancellation} fires. */
+    Output[] run(float[] values, long[] shape, Cancellation cancellation, String... outputs) {
+        return run(List.of(new Input(values, shape)), cancellation, outputs);
+    }
+
+    /** As {@link #run(List, Cancellation, String...)}, never cancelled. */
+    Output[] run(List<Input> values, String... outputs) {
+        return run(values, Cancellation.NONE, outputs);
     }
 
     /**
      * Runs with one value per input, in the order the session was created with, and returns the named float
-     * outputs in the order asked.
+     * outputs in the order asked. When {@code cancellation} fires during the run, ONNX Runtime is told to
+     * terminate it (it stops between kernels) and the run ends with {@link CancelledException}.
      */
-    Output[] run(List<Input> values, String... outputs) {
+    Output[] run(List<Input> values, Cancellation cancellation, String... outputs) {
+        cancellation.check(what);
         if (values.size() != inputs.size()) {
             throw new IllegalArgumentException(values.size() + " inputs given, the graph takes " + inputs.size());
         }
@@ -151,7 +169,20 @@ final class OnnxSession implements AutoCloseable {
                 Input in = values.get(i);
                 feed.put(inputs.get(i), OnnxTensor.createTensor(env, FloatBuffer.wrap(in.values()), in.shape()));
             }
-            return run(feed, outputs);
+            if (cancellation == Cancellation.NONE) {
+                return run(feed, null, outputs);
+            }
+            try (Terminator terminator = new Terminator(); Cancellation.Registration r =
+                    cancellation.onCancel(terminator::terminate)) {
+                try {
+                    return run(feed, terminator.options, outputs);
+                } catch (LicException e) {
+                    if (cancellation.isCancelled()) {
+                        throw new CancelledException("cancelled by the caller during " + what);
+                    }
+                    throw e;
+                }
+            }
         } catch (OrtException e) {
             throw new LicException(ErrorKind.INTERNAL, what + ": ONNX Runtime run failed (" + e.getMessage() + ")", e);
         } finally {
@@ -159,8 +190,36 @@ final class OnnxSession implements AutoCloseable {
         }
     }
 
-    private Output[] run(Map<String, OnnxTensor> feed, String... outputs) {
-        try (OrtSession.Result result = session.run(feed, Set.of(outputs))) {
+    /** The run options of one cancellable run; {@link #terminate} may come from any thread, until closed. */
+    private static final class Terminator implements AutoCloseable {
+        final OrtSession.RunOptions options;
+        private boolean closed;
+
+        Terminator() throws OrtException {
+            this.options = new OrtSession.RunOptions();
+        }
+
+        synchronized void terminate() {
+            if (!closed) {
+                try {
+                    options.setTerminate(true);
+                } catch (OrtException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot terminate an ONNX Runtime run", e);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            options.close();
+        }
+    }
+
+    private Output[] run(Map<String, OnnxTensor> feed, OrtSession.RunOptions runOptions, String... outputs) {
+        Set<String> names = Set.of(outputs);
+        try (OrtSession.Result result = runOptions == null ? session.run(feed, names)
+                : session.run(feed, names, runOptions)) {
             Output[] out = new Output[outputs.length];
             for (int i = 0; i < outputs.length; i++) {
                 OnnxValue value = result.get(outputs[i]).orElseThrow(() ->

@@ -1,0 +1,46 @@
+package dev.lic.core;
+
+import dev.lic.core.image.PaddedImage;
+import dev.lic.core.onnx.SynthesisTiling;
+
+/**
+ * Estimated peak memory of one request above the process's resting size, from the image size alone
+ * (docs/memory.md has the measurements these constants come from). Used by the server to admit requests
+ * against a memory budget; an estimate, deliberately on the high side.
+ *
+ * <ul>
+ *   <li>Decode: the integer latents, {@code y_dec}, the 8-bit image, its PNG and the response copies scale
+ *       with the pixels ({@link #DECODE_BYTES_PER_PIXEL}); the synthesis graph's scratch is that of one tile
+ *       at most ({@link #SYNTHESIS_BYTES_PER_PIXEL} times the largest tile's pixels) because large images are
+ *       synthesised in tiles ({@link SynthesisTiling}).</li>
+ *   <li>Encode: the analysis graph runs on the whole padded image (not tiled), so everything scales with
+ *       the pixels ({@link #ENCODE_BYTES_PER_PIXEL}: measured 9.5 GB peak for a 4096 x 4096 encode).</li>
+ * </ul>
+ */
+public final class MemoryModel {
+    /** Heap bytes per output pixel of a decode: latents (q, mean, scale index, y_dec), RGB, PNG, copies. */
+    public static final long DECODE_BYTES_PER_PIXEL = 32;
+    /** ONNX Runtime scratch per pixel of one synthesis run (activations of the sub-pixel stages). */
+    public static final long SYNTHESIS_BYTES_PER_PIXEL = 200;
+    /** Everything per padded pixel of an encode (image planes, analysis activations, latents). */
+    public static final long ENCODE_BYTES_PER_PIXEL = 600;
+    /** Per request whatever its size (buffers, tensors' headers, the request itself). */
+    public static final long FIXED_BYTES = 8L << 20;
+
+    private MemoryModel() {
+    }
+
+    /** Estimated peak bytes of decoding a {@code width x height} bitstream with {@code tiling}. */
+    public static long decodeBytes(int width, int height, SynthesisTiling tiling) {
+        long pixels = (long) width * height;
+        int h = PaddedImage.pad(height) / 16;
+        int w = PaddedImage.pad(width) / 16;
+        long tilePixels = 256L * tiling.maxTilePositions(h, w);
+        return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * pixels + SYNTHESIS_BYTES_PER_PIXEL * tilePixels;
+    }
+
+    /** Estimated peak bytes of encoding a {@code width x height} image. */
+    public static long encodeBytes(int width, int height) {
+        return FIXED_BYTES + ENCODE_BYTES_PER_PIXEL * PaddedImage.pad(width) * (long) PaddedImage.pad(height);
+    }
+}
