@@ -1,6 +1,7 @@
 package dev.lic.core;
 
 import dev.lic.core.adaptor.AdaptorKind;
+import dev.lic.core.adaptor.AdaptorOutput;
 import dev.lic.core.adaptor.ImageOutput;
 import dev.lic.core.adaptor.TaskAdaptor;
 import dev.lic.core.bitstream.BitstreamFormat;
@@ -172,31 +173,33 @@ public final class Codec implements AutoCloseable {
      * {@code adaptorName} for its codec. The decode holds a lease on that version from before entropy
      * decoding to the end, so a version activated or deleted meanwhile does not affect it.
      *
+     * The result is typed by the adaptor's task: an image ({@link DecodeResult#image()}) or a
+     * {@link DecodeResult#output()} (detections, a segmentation map).
+     *
      * @throws LicException as {@link #decode(byte[], String)}; UNKNOWN_ADAPTOR also when the version is not
-     *     READY; INVALID_ARGUMENT when the adaptor's task does not produce images
+     *     READY
      */
     public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion) {
         long t0 = System.nanoTime();
         Parsed parsed = parse(bitstream);
         try (AdaptorLease lease = registry.lease(parsed.header.codecId(), adaptorName, adaptorVersion)) {
             TaskAdaptor adaptor = lease.adaptor();
-            if (!AdaptorKind.IMAGE.equals(adaptor.task())) {
-                throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor " + lease.name() + " gives task "
-                        + adaptor.task() + "; this decode returns images");
-            }
             long t1 = System.nanoTime();
             Stages stages = new Stages();
             Latents latents = latents(parsed, stages);
             long t2 = System.nanoTime();
             float[] yDec = adaptorInput(parsed.codec.pack, latents);
-            ImageOutput out = (ImageOutput) adaptor.run(yDec, latents.yChannels(), latents.yHeight(),
-                    latents.yWidth());
-            long t3 = System.nanoTime();
-            RgbImage image = RgbImage.fromPlanes(out.planes(), out.width(), out.height(),
+            AdaptorOutput out = adaptor.run(yDec, latents.yChannels(), latents.yHeight(), latents.yWidth(),
                     parsed.header.width(), parsed.header.height());
+            long t3 = System.nanoTime();
+            RgbImage image = out instanceof ImageOutput img ? RgbImage.fromPlanes(img.planes(), img.width(),
+                    img.height(), parsed.header.width(), parsed.header.height()) : null;
             long t4 = System.nanoTime();
-            return new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(),
-                    new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, t4 - t3));
+            DecodeTimings timings = new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, t4 - t3);
+            return image != null
+                    ? new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(), timings)
+                    : new DecodeResult(out, parsed.header.width(), parsed.header.height(), lease.name(),
+                            lease.version(), parsed.header.codecId(), timings);
         }
     }
 
