@@ -96,8 +96,7 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                         + " is out of range");
             }
             DecodeResult result = codec.decode(bitstream, adaptor, version);
-            return DecodeResponse.newBuilder()
-                    .setPng(ByteString.copyFrom(result.pngBytes()))
+            return TaskOutputs.fill(DecodeResponse.newBuilder(), result)
                     .setWidth(result.width())
                     .setHeight(result.height())
                     .setCodecId(result.codecId())
