@@ -6,7 +6,7 @@
     cd training && /usr/bin/python3 -m lic.make_test_pack --task-packs      # pack-vr/detection, segmentation
 
 --task-packs writes the mechanical typed adaptor packs (lic.task_pack) for the existing test codec
-(pack-vr/detection, pack-vr/segmentation) and for the shipped default codec hyperprior-vr
+(pack-vr/detection, pack-vr/segmentation, pack-vr/image-v2) and for the shipped default codec hyperprior-vr
 (testvectors/task-packs-default/): no training. Re-run it when either codec changes.
 --variable-rate makes a version 2 pack (lic.model_vr, 8 rate indexes, gains.bin) of the same size class.
 
@@ -48,12 +48,12 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.task_packs:
         # the tiny codec's (codec-core tests) and the shipped default codec's (server and CLI tests)
-        for codec_dir, out in ((os.path.join(args.out or DEFAULT_OUT_VR, "codec"), args.out or DEFAULT_OUT_VR),
-                               (SHIPPED_DEFAULT_CODEC, DEFAULT_OUT_TASKS)):
+        for codec_dir, out, image in ((os.path.join(args.out or DEFAULT_OUT_VR, "codec"), args.out or DEFAULT_OUT_VR,
+                                       True), (SHIPPED_DEFAULT_CODEC, DEFAULT_OUT_TASKS, False)):
             codec = load_codec_pack(codec_dir)
-            for sub in ("detection", "segmentation"):
+            for sub in ("detection", "segmentation", "image-v2"):
                 shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
-            write_test_task_packs(out, codec.codec_id, codec.net.M)
+            write_test_task_packs(out, codec.codec_id, codec.net.M, image=image)
             print("task packs for", codec.codec_id, "in", out)
         return
     args.out = args.out or (DEFAULT_OUT_VR if args.variable_rate else DEFAULT_OUT)

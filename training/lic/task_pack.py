@@ -270,6 +270,13 @@ class SignSegmentation(torch.nn.Module):
         return self.proj(y)
 
 
+class SigmoidImage(torch.nn.Module):
+    """An image task graph: RGB = sigmoid of y_hat's first 3 channels, nearest-upsampled x16."""
+
+    def forward(self, y):
+        return torch.sigmoid(torch.nn.functional.interpolate(y[:, :3], scale_factor=16.0, mode="nearest"))
+
+
 def detection_raw():
     """[1, 84, 8]: anchors of a 64x64 input at strides 8/16/32, 3 classes, probabilities (YOLOX export)."""
     a = anchor_count(DET_STRIDES, DET_INPUT, DET_INPUT)
@@ -293,8 +300,9 @@ def detection_postprocess():
             "score_threshold": 0.25, "iou_threshold": 0.45, "max_detections": 100}
 
 
-def write_test_task_packs(root, codec_id, m, seed=0):
-    """Writes <root>/detection and <root>/segmentation for the codec (M channels)."""
+def write_test_task_packs(root, codec_id, m, seed=0, image=True):
+    """Writes <root>/detection, <root>/segmentation and, with image, <root>/image-v2 (a format_version 2
+    image pack with a self-test) for the codec (M channels)."""
     rng = np.random.default_rng(seed)
     lat = rng.normal(0, 1.5, (1, m, 4, 8)).astype(np.float32)   # padded 128x64; original 120x60
     det = write_task_pack(os.path.join(root, "detection"), ConstantDetection(detection_raw()),
@@ -304,4 +312,8 @@ def write_test_task_packs(root, codec_id, m, seed=0):
                           codec_id=codec_id, task="segmentation", selftest_latent=lat, width=120, height=60,
                           labels=SEG_LABELS, labels_file=False,
                           postprocess={"stride": 16, "upsample": "bilinear"})
-    return det, seg
+    if not image:
+        return det, seg, None
+    img = write_task_pack(os.path.join(root, "image-v2"), SigmoidImage(), name="image-v2", codec_id=codec_id,
+                          task="image", selftest_latent=lat, width=120, height=60)
+    return det, seg, img

@@ -99,3 +99,18 @@ def test_writer_writes_a_verifiable_pack_and_rejects_a_latent_that_does_not_fit(
     (tmp_path / "seg" / "manifest.json").write_text(json.dumps(m1))
     with pytest.raises(InvalidPack):
         load_adaptor_pack(str(tmp_path / "seg"))
+
+
+def test_image_v2_pack_self_test_is_the_8bit_crop_of_the_torch_graph():
+    codec = load_codec_pack(os.path.join(PACK_VR, "codec"))
+    pack = load_adaptor_pack(os.path.join(PACK_VR, "image-v2"), [codec.codec_id])
+    st = pack.manifest["selftest"]
+    assert pack.manifest["task"] == "image" and "labels" not in pack.manifest
+    lat = np.fromfile(os.path.join(PACK_VR, "image-v2", st["input"]), dtype="<f4").reshape(st["shape"])
+    with open(os.path.join(PACK_VR, "image-v2", st["expected"])) as f:
+        exp = json.load(f)
+    rgb = np.frombuffer(base64.b64decode(exp["rgb"]), dtype=np.uint8).reshape(st["height"], st["width"], 3)
+    want = np.floor(255 / (1 + np.exp(-lat[0, :3].astype(np.float64))) + 0.5)      # [3, h, w] per latent cell
+    up = np.repeat(np.repeat(want, 16, 1), 16, 2)[:, :st["height"], :st["width"]].transpose(1, 2, 0)
+    assert np.abs(rgb.astype(int) - up).max() <= 1
+    assert exp["max_abs_error"] == 2 and exp["mean_abs_error"] == 0.5

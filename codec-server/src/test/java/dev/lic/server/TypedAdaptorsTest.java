@@ -18,7 +18,13 @@ import dev.lic.proto.v1.SegmentationMap;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.junit.QuarkusTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lic.cli.Main;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Typed adaptors through the real gRPC server: the mechanical detection and segmentation packs of the
@@ -119,6 +126,30 @@ class TypedAdaptorsTest {
         assertThat(r.getVersion().getReason()).contains("self-test failed").contains("score 0.91");
         assertThat(client.decode(bitstream, "detection").getAdaptorVersion()).isEqualTo(1);
         client.deleteAdaptor(r.getCodecId(), "detection", 7);
+    }
+
+    @Test
+    void cliDecodeWritesJsonForDetectionAndAClassPngPlusJsonForSegmentation(@TempDir Path dir) throws Exception {
+        Path lic = dir.resolve("in.lic");
+        Files.write(lic, bitstream);
+        String server = "localhost:9001";
+        Path boxes = dir.resolve("boxes.json");
+        assertThat(Main.run("decode", lic.toString(), "--adaptor", "detection", "-o", boxes.toString(), "--server",
+                server)).isZero();
+        JsonNode det = new ObjectMapper().readTree(boxes.toFile());
+        assertThat(det.path("task").asText()).isEqualTo("detection");
+        assertThat(det.path("width").asInt()).isEqualTo(120);
+        assertThat(det.path("detections").get(0).path("label").asText()).isEqualTo("person");
+        assertThat(det.path("detections").get(0).path("box").get(3).asDouble()).isCloseTo(80, within(1e-3));
+        Path map = dir.resolve("map.png");
+        assertThat(Main.run("decode", lic.toString(), "--adaptor", "segmentation", "-o", map.toString(), "--server",
+                server)).isZero();
+        BufferedImage png = ImageIO.read(map.toFile());
+        assertThat(png.getWidth()).isEqualTo(120);
+        assertThat(png.getHeight()).isEqualTo(100);
+        JsonNode seg = new ObjectMapper().readTree(dir.resolve("map.json").toFile());
+        assertThat(seg.path("class_map_png").asText()).isEqualTo("map.png");
+        assertThat(seg.path("classes")).hasSize(3);
     }
 
     private static void assertDetection(Detection d, int cls, String label, float score, float x0, float y0, float x1,

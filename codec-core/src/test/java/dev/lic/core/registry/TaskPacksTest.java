@@ -166,6 +166,34 @@ class TaskPacksTest {
         assertThat(register(det).reason()).contains("expected [1, 84, 9]");
     }
 
+    @Test
+    void aVersion2ImagePackRunsItsSelfTestInsteadOfTheDryRun() throws Exception {
+        Path pack = TestData.vectors().resolve("pack-vr/image-v2");
+        Map<String, byte[]> files = TestData.packFiles(pack);
+        PackRegistry.Registered ok = register(files);
+        assertThat(ok.state()).as(ok.reason()).isEqualTo(PackRegistry.State.READY);
+        assertThat(ok.version().task()).isEqualTo("image");
+        // RGB = sigmoid(y_dec[0..2]) nearest-upsampled: pixel (0,0) is latent cell (0,0)
+        DecodeResult r = codec.decode(bitstream, "image-v2");
+        float[] y = codec.adaptorInput(codec.decodeLatents(bitstream));
+        int plane = codec.decodeLatents(bitstream).yHeight() * codec.decodeLatents(bitstream).yWidth();
+        for (int c = 0; c < 3; c++) {
+            int want = (int) Math.floor(255 / (1 + Math.exp(-y[c * plane])) + 0.5);
+            assertThat(r.rgb()[c] & 0xff).isCloseTo(want, within(1));
+        }
+        assertThat(r.pngBytes()).isNotEmpty();
+
+        Map<String, byte[]> wrong = TestData.packFiles(pack);
+        TestData.editPackFile(wrong, "manifest.json", "\"version\": 1", "\"version\": 2");
+        String prefix = "\"rgb\": \"";                       // the first 3 bytes become 255, 255, 255
+        String text = new String(wrong.get("selftest_expected.json"), java.nio.charset.StandardCharsets.UTF_8);
+        int at = text.indexOf(prefix) + prefix.length();
+        TestData.editPackFile(wrong, "selftest_expected.json", prefix + text.substring(at, at + 4), prefix + "////");
+        PackRegistry.Registered bad = register(wrong);
+        assertThat(bad.state()).isEqualTo(PackRegistry.State.FAILED);
+        assertThat(bad.reason()).contains("self-test failed: RGB differs from the expected by max");
+    }
+
     private static void assertDetection(Detection d, int cls, double score, double x0, double y0, double x1,
                                         double y1) {
         assertThat(d.classIndex()).isEqualTo(cls);
