@@ -133,30 +133,62 @@ class AdaptorPack:
     manifest: dict
 
     @property
+    def graph_path(self):
+        g = self.manifest.get("graph") if self.manifest["format_version"] == 2 else None
+        return os.path.join(self.path, g["file"] if g else "synthesis.onnx")
+
+    @property
     def synthesis_path(self):
-        return os.path.join(self.path, "synthesis.onnx")
+        return self.graph_path
 
 
 def load_adaptor_pack(folder, codec_ids=None):
-    """Verify an adaptor pack; codec_ids (iterable of hex ids), when given, must contain its codec id."""
+    """Verify an adaptor pack (format_version 1: image; 2: image, detection, segmentation with labels,
+    post-processing and a self-test); codec_ids (iterable of hex ids), when given, must contain its codec id."""
     import onnx
-    m = _manifest(folder, ADAPTOR_FORMAT)
+    m = _manifest(folder, ADAPTOR_FORMAT, versions=(1, 2))
+    v2 = m["format_version"] == 2
     if not isinstance(m.get("name"), str) or not _NAME.match(m["name"]):
         raise InvalidPack(f"manifest.json: bad name {m.get('name')!r}")
     if not isinstance(m.get("version"), int) or isinstance(m["version"], bool) or m["version"] < 1:
         raise InvalidPack("manifest.json: version must be an integer >= 1")
-    if m.get("task") != "image":
+    if m.get("task") not in (("image", "detection", "segmentation") if v2 else ("image",)):
         raise InvalidPack(f"manifest.json: unknown task {m.get('task')!r}")
     cid = m.get("codec_id")
     if not isinstance(cid, str) or not _HEX64.match(cid):
         raise InvalidPack("manifest.json: bad codec_id")
     if codec_ids is not None and cid not in set(codec_ids):
         raise InvalidPack(f"manifest.json: codec {cid} is not loaded")
-    syn = m.get("synthesis") or {}
-    if "synthesis.onnx" not in m["files"]:
-        raise InvalidPack("synthesis.onnx: not listed in manifest.json")
-    graph = onnx.load(os.path.join(folder, "synthesis.onnx")).graph
+    syn = (m.get("graph") if v2 else m.get("synthesis")) or {}
+    file = syn.get("file") if v2 else "synthesis.onnx"
+    if file not in m["files"]:
+        raise InvalidPack(f"{file}: not listed in manifest.json")
+    graph = onnx.load(os.path.join(folder, file)).graph
     if syn.get("input") not in [i.name for i in graph.input] or \
             syn.get("output") not in [o.name for o in graph.output]:
-        raise InvalidPack("synthesis.onnx: input/output names of the manifest not in the graph")
+        raise InvalidPack(f"{file}: input/output names of the manifest not in the graph")
+    if v2 and m["task"] != "image":
+        labels = m.get("labels")
+        if isinstance(labels, dict):
+            if labels.get("file") not in m["files"]:
+                raise InvalidPack("manifest.json: labels.file is not listed in files")
+            with open(os.path.join(folder, labels["file"]), encoding="utf-8") as f:
+                labels = [line.rstrip("\n") for line in f if line.strip()]
+        if not isinstance(labels, list) or not labels or not all(isinstance(x, str) and x for x in labels):
+            raise InvalidPack("manifest.json: labels must be a non-empty list of names or {\"file\": ...}")
+        if not isinstance(m.get("postprocess"), dict):
+            raise InvalidPack("manifest.json: postprocess is required")
+    st = m.get("selftest")
+    if st is not None:
+        for key in ("input", "expected"):
+            if st.get(key) not in m["files"]:
+                raise InvalidPack(f"manifest.json: selftest.{key} is not listed in files")
+        shape = st.get("shape")
+        size = os.path.getsize(os.path.join(folder, st["input"]))
+        if not isinstance(shape, list) or len(shape) != 4 or size != 4 * int(np.prod(shape)):
+            raise InvalidPack("manifest.json: selftest.shape does not match the input file")
+        w, h = st.get("width"), st.get("height")
+        if not isinstance(w, int) or not isinstance(h, int) or w < 1 or h < 1 or \
+                shape[3] != 4 * -(-w // 64) or shape[2] != 4 * -(-h // 64):
+            raise InvalidPack("manifest.json: selftest width/height do not fit its shape (docs/bitstream.md)")
     return AdaptorPack(os.path.abspath(folder), m)

@@ -1,6 +1,8 @@
 package dev.lic.core;
 
+import dev.lic.core.adaptor.AdaptorOutput;
 import dev.lic.core.adaptor.ImageAdaptor;
+import dev.lic.core.adaptor.TaskAdaptor;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.entropy.EntropyTables;
@@ -203,18 +205,18 @@ public final class Codec implements AutoCloseable {
      * synthesised in tiles ({@link #synthesisTiling()}); {@code cancellation} is checked between stages and
      * tiles and terminates a running graph.
      *
+     * The result is typed by the adaptor's task: an image ({@link DecodeResult#image()}) or a
+     * {@link DecodeResult#output()} (detections, a segmentation map).
+     *
      * @throws LicException as {@link #decode(byte[], String)}; UNKNOWN_ADAPTOR also when the version is not
-     *     READY; INVALID_ARGUMENT when the adaptor's task does not produce images
+     *     READY
      * @throws CancelledException when cancelled
      */
     public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion, Cancellation cancellation) {
         long t0 = System.nanoTime();
         Parsed parsed = parse(bitstream);
         try (AdaptorLease lease = registry.lease(parsed.header.codecId(), adaptorName, adaptorVersion)) {
-            if (!(lease.adaptor() instanceof ImageAdaptor adaptor)) {
-                throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor " + lease.name() + " gives task "
-                        + lease.adaptor().task() + "; this decode returns images");
-            }
+            TaskAdaptor adaptor = lease.adaptor();
             long t1 = System.nanoTime();
             Stages stages = new Stages();
             Latents latents = latents(parsed, stages, cancellation);
@@ -225,11 +227,18 @@ public final class Codec implements AutoCloseable {
             int h = latents.yHeight();
             int w = latents.yWidth();
             latents = null; // q, mean and scale indexes are no longer needed while the graph runs
-            // Clamping, rounding and cropping happen inside (per tile for a large image): timed as synthesis.
-            RgbImage image = adaptor.image(yDec, m, h, w, parsed.header.width(), parsed.header.height(), tiling,
-                    cancellation);
+            int width = parsed.header.width();
+            int height = parsed.header.height();
+            if (adaptor instanceof ImageAdaptor images) {
+                // Clamping, rounding and cropping happen inside (per tile for a large image): timed as synthesis.
+                RgbImage image = images.image(yDec, m, h, w, width, height, tiling, cancellation);
+                long t3 = System.nanoTime();
+                return new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(),
+                        new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, 0));
+            }
+            AdaptorOutput out = adaptor.run(yDec, m, h, w, width, height);
             long t3 = System.nanoTime();
-            return new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(),
+            return new DecodeResult(out, width, height, lease.name(), lease.version(), parsed.header.codecId(),
                     new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, 0));
         }
     }

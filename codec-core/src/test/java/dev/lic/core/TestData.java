@@ -55,6 +55,47 @@ public final class TestData {
         return vectors().resolve("pack-vr/human");
     }
 
+    /** The mechanical detection pack (format version 2) of the tiny variable-rate codec (lic.task_pack). */
+    public static Path tinyVrDetectionPack() {
+        return vectors().resolve("pack-vr/detection");
+    }
+
+    /** The mechanical segmentation pack (format version 2) of the tiny variable-rate codec. */
+    public static Path tinyVrSegmentationPack() {
+        return vectors().resolve("pack-vr/segmentation");
+    }
+
+    /** A pack folder's files by name, sorted. */
+    public static java.util.Map<String, byte[]> packFiles(Path folder) {
+        java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        try (java.util.stream.Stream<Path> list = Files.list(folder)) {
+            for (Path f : list.sorted().toList()) {
+                files.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    /**
+     * Replaces {@code from} by {@code to} in the pack file {@code name} and updates its SHA-256 in the
+     * manifest (for packs that are well formed but wrong in one detail).
+     */
+    public static void editPackFile(java.util.Map<String, byte[]> files, String name, String from, String to) {
+        String text = new String(files.get(name), java.nio.charset.StandardCharsets.UTF_8);
+        if (!text.contains(from)) {
+            throw new IllegalArgumentException(name + " has no " + from);
+        }
+        byte[] edited = text.replace(from, to).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (!name.equals("manifest.json")) {
+            String manifest = new String(files.get("manifest.json"), java.nio.charset.StandardCharsets.UTF_8);
+            manifest = manifest.replace(sha256(files.get(name)), sha256(edited));
+            files.put("manifest.json", manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        files.put(name, edited);
+    }
+
     /** The shipped default (variable-rate) codec pack's folder in the sources. */
     public static Path defaultCodecPack() {
         return codecPackSources(CodecOptions.DEFAULT_CODEC_PACK);

@@ -125,9 +125,8 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
     private DecodeResponse decode(byte[] bitstream, String adaptor, int version) {
         Cancellation cancellation = GrpcCancellation.current();
         DecodeResult result = codec.decode(bitstream, adaptor, version, cancellation);
-        cancellation.check("PNG encoding");
-        return DecodeResponse.newBuilder()
-                .setPng(ByteString.copyFrom(result.pngBytes()))
+        cancellation.check("output encoding");
+        return TaskOutputs.fill(DecodeResponse.newBuilder(), result)
                 .setWidth(result.width())
                 .setHeight(result.height())
                 .setCodecId(result.codecId())

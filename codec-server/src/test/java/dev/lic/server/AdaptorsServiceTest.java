@@ -116,7 +116,9 @@ class AdaptorsServiceTest {
 
     @Test
     void theShippedHumanAdaptorsAreVersionOneAndActive() {
-        List<AdaptorEntry> all = client.listAdaptors().getAdaptorsList();
+        // (TypedAdaptorsTest registers "detection" and "segmentation" in the same server: not seeds)
+        List<AdaptorEntry> all = client.listAdaptors().getAdaptorsList().stream()
+                .filter(a -> !TypedAdaptorsTest.NAMES.contains(a.getName())).toList();
         assertThat(all).extracting(AdaptorEntry::getName).containsOnly("human");
         assertThat(all).hasSize(client.describe().getCodecsCount());
         for (AdaptorEntry a : all) {

@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeResponse;
 import java.util.OptionalInt;
 
@@ -26,5 +27,26 @@ interface Backend extends AutoCloseable {
     record Encoded(byte[] bitstream, int width, int height, double bpp, String codecId, int rateIndex,
                    String storedId) {}
 
-    record Decoded(byte[] png, int width, int height, String adaptor, int adaptorVersion) {}
+    /** A decode's response, typed by the adaptor's task ({@code DecodeResponse.output}). */
+    record Decoded(DecodeResponse response) {
+        byte[] png() {
+            return response.getPng().toByteArray();
+        }
+
+        int width() {
+            return response.getWidth();
+        }
+
+        int height() {
+            return response.getHeight();
+        }
+
+        String adaptor() {
+            return response.getAdaptor();
+        }
+
+        int adaptorVersion() {
+            return response.getAdaptorVersion();
+        }
+    }
 }

@@ -6,6 +6,7 @@ import dev.lic.core.LicException;
 import dev.lic.proto.v1.DecodeResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +30,8 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--id", description = "decode the stored bitstream with this id (server only)")
     String id;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "output PNG")
+    @Option(names = {"-o", "--output"}, required = true, description = "output: PNG (image adaptors), JSON (detection); segmentation: JSON, or with a .png name an "
+                    + "8-bit class-index PNG plus the JSON beside it")
     Path output;
 
     @Option(names = "--adaptor", defaultValue = "human", description = "adaptor name (default ${DEFAULT-VALUE})")
@@ -54,17 +56,22 @@ final class DecodeCommand implements Callable<Integer> {
             }
             try (LicClient client = backend.server.connect()) {
                 DecodeResponse r = client.decodeStored(id, adaptor, adaptorVersion);
-                d = new Backend.Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(),
-                        r.getAdaptorVersion());
+                d = new Backend.Decoded(r);
             }
         } else {
             try (Backend b = backend.open()) {
                 d = b.decode(Files.readAllBytes(input), adaptor, adaptorVersion);
             }
         }
-        Files.write(output, d.png());
-        spec.commandLine().getOut().printf("%s: %dx%d via %s v%d%n", output, d.width(), d.height(), d.adaptor(),
-                d.adaptorVersion());
+        List<Path> written = TaskOutputFiles.write(d.response(), output);
+        String what = switch (d.response().getOutputCase()) {
+            case DETECTIONS -> ", " + d.response().getDetections().getDetectionsCount() + " detections";
+            case SEGMENTATION -> ", " + d.response().getSegmentation().getLabelsCount() + " classes";
+            default -> "";
+        };
+        spec.commandLine().getOut().printf("%s: %dx%d via %s v%d%s%n", written.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", ")), d.width(), d.height(), d.adaptor(),
+                d.adaptorVersion(), what);
         return 0;
     }
 }

@@ -9,6 +9,7 @@ import dev.lic.core.LicException;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.proto.v1.AdaptorInfo;
 import dev.lic.proto.v1.CodecInfo;
+import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.Limits;
 import dev.lic.proto.v1.RateInfo;
@@ -31,7 +32,8 @@ final class OfflineBackend implements Backend {
     @Override
     public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
         DecodeResult r = codec.decode(bitstream, adaptor, adaptorVersion);
-        return new Decoded(r.pngBytes(), r.width(), r.height(), r.adaptorName(), r.adaptorVersion());
+        return new Decoded(TaskOutputs.fill(DecodeResponse.newBuilder(), r).setWidth(r.width()).setHeight(r.height())
+                .setCodecId(r.codecId()).setAdaptor(r.adaptorName()).setAdaptorVersion(r.adaptorVersion()).build());
     }
 
     /** What the server's Describe would say with the same packs; no image-bytes limit applies in process. */

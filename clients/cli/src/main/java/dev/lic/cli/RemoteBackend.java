@@ -23,7 +23,7 @@ final class RemoteBackend implements Backend {
     @Override
     public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
         DecodeResponse r = client.decode(bitstream, adaptor, adaptorVersion);
-        return new Decoded(r.getPng().toByteArray(), r.getWidth(), r.getHeight(), r.getAdaptor(), r.getAdaptorVersion());
+        return new Decoded(r);
     }
 
     @Override

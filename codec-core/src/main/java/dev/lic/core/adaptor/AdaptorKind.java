@@ -8,13 +8,17 @@ import dev.lic.core.pack.AdaptorPack;
 import java.util.Map;
 
 /**
- * A task kind as a plug-in: how to open a verified adaptor pack of that task. Detection and segmentation
- * kinds (issue 8, typed adaptors) add an implementation here and an {@link AdaptorOutput} type; the
- * registry, the repository and the control API do not change.
+ * A task kind as a plug-in: how to open a verified adaptor pack of that task. A new kind adds an
+ * implementation here and an {@link AdaptorOutput} type; the registry, the repository and the control API do
+ * not change.
  */
 public interface AdaptorKind {
     /** The task of plain synthesis to RGB (the {@code human} adaptor). */
     String IMAGE = AdaptorPack.TASK_IMAGE;
+    /** Boxes with class, label and score ({@link DetectionOutput}). */
+    String DETECTION = AdaptorPack.TASK_DETECTION;
+    /** A class-index map with per-class fractions ({@link SegmentationOutput}). */
+    String SEGMENTATION = AdaptorPack.TASK_SEGMENTATION;
 
     /** The manifest's {@code task} this kind serves. */
     String task();
@@ -23,7 +27,8 @@ public interface AdaptorKind {
     TaskAdaptor open(AdaptorPack pack, SessionConfig config);
 
     /** The kinds this build knows, by task. */
-    Map<String, AdaptorKind> KNOWN = Map.of(IMAGE, new ImageAdaptorKind());
+    Map<String, AdaptorKind> KNOWN = Map.of(IMAGE, new ImageAdaptorKind(),
+            DETECTION, new DetectionAdaptorKind(), SEGMENTATION, new SegmentationAdaptorKind());
 
     /** The kind of {@code task}. @throws LicException INVALID_PACK for a task this build does not know */
     static AdaptorKind of(String task, String what) {

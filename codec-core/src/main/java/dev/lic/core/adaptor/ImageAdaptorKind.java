@@ -9,7 +9,10 @@ import dev.lic.core.onnx.SynthesisSession;
 import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.AdaptorPack;
 
-/** The {@code image} task: {@code synthesis.onnx}, {@code y_hat [1,M,h,w]} to RGB {@code [1,3,16h,16w]}. */
+/**
+ * The {@code image} task: {@code synthesis.onnx} (or {@code graph.file}), {@code y_hat [1,M,h,w]} to RGB
+ * {@code [1,3,16h,16w]}. The warm-up is the pack's self-test when it has one, else the dry run.
+ */
 final class ImageAdaptorKind implements AdaptorKind {
     /** The dry run's latent is {@code M x SELF_TEST_SIDE x SELF_TEST_SIDE} zeros. */
     static final int SELF_TEST_SIDE = 2;
@@ -22,7 +25,7 @@ final class ImageAdaptorKind implements AdaptorKind {
     @Override
     public TaskAdaptor open(AdaptorPack pack, SessionConfig config) {
         SynthesisSession session = new SynthesisSession(pack, config);
-        String what = "pack " + pack.source().describe() + ": " + AdaptorPack.SYNTHESIS_FILE;
+        String what = "pack " + pack.source().describe() + ": " + pack.graphFile();
         return new ImageAdaptor() {
             @Override
             public String task() {
@@ -30,7 +33,7 @@ final class ImageAdaptorKind implements AdaptorKind {
             }
 
             @Override
-            public AdaptorOutput run(float[] yDec, int m, int h, int w) {
+            public AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height) {
                 return new ImageOutput(session.run(yDec, m, h, w), 16 * w, 16 * h);
             }
 
@@ -42,6 +45,9 @@ final class ImageAdaptorKind implements AdaptorKind {
 
             @Override
             public void selfTest(int m) {
+                if (SelfTests.run(pack, this, m)) {
+                    return;
+                }
                 int s = SELF_TEST_SIDE;
                 float[] planes;
                 try {

@@ -2,7 +2,8 @@ package dev.lic.core.adaptor;
 
 /**
  * A loaded adaptor: turns a codec's decoded latent {@code y_dec} ({@code [M][h][w]}, channel-major, see
- * docs/bitstream.md step 5) into the typed output of its task. Implementations are thread-safe and hold
+ * docs/bitstream.md step 5) into the typed output of its task for an original image of
+ * {@code width x height} (inside the padded {@code 16w x 16h}). Implementations are thread-safe and hold
  * native resources (ONNX Runtime sessions) until {@link #close()}; the registry closes an adaptor only
  * when no request holds a lease on it.
  */
@@ -10,12 +11,19 @@ public interface TaskAdaptor extends AutoCloseable {
     /** The task kind, the manifest's {@code task} (e.g. {@code image}). */
     String task();
 
-    /** Runs on {@code yDec[m][h][w]}. @throws dev.lic.core.LicException INVALID_PACK when the graph's output disagrees with the task's shape */
-    AdaptorOutput run(float[] yDec, int m, int h, int w);
+    /**
+     * Runs on {@code yDec[m][h][w]} for an original image of {@code width x height}.
+     *
+     * @throws dev.lic.core.LicException INVALID_PACK when the graph's output disagrees with the task's shape
+     */
+    AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height);
 
     /**
-     * The warm-up and dry run before the adaptor may serve: runs a small latent of {@code m} channels and
-     * checks that the output has the task's shape. @throws dev.lic.core.LicException INVALID_PACK
+     * The warm-up before the adaptor may serve: the pack's bundled self-test when it has one (its latent must
+     * have {@code m} channels; the output must match the expected one within the pack's tolerances),
+     * otherwise (version 1 image packs) a dry run on zeros checking the output shape.
+     *
+     * @throws dev.lic.core.LicException INVALID_PACK with the reason
      */
     void selfTest(int m);
 

@@ -18,7 +18,7 @@ public final class SynthesisSession implements AutoCloseable {
     public SynthesisSession(AdaptorPack pack, SessionConfig config) {
         this.output = pack.synthesisOutput();
         this.session = new OnnxSession(pack.synthesisOnnx(), List.of(pack.synthesisInput()), Set.of(output), config,
-                "pack " + pack.source().describe() + ": " + AdaptorPack.SYNTHESIS_FILE);
+                "pack " + pack.source().describe() + ": " + pack.graphFile());
     }
 
     /** Runs on {@code yHat[m][h][w]} and returns the planes {@code [3][16h][16w]}. */

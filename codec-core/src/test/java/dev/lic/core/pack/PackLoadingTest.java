@@ -300,7 +300,15 @@ class PackLoadingTest {
 
         Path adaptor = copy(TestData.tinyVrHumanPack(), "adaptor-v2");
         replace(adaptor.resolve("manifest.json"), "\"format_version\": 1", "\"format_version\": 2");
-        assertInvalidPack(() -> AdaptorPack.load(PackSource.directory(adaptor)), "lic-adaptor-pack of format_version 1");
+        // version 2 names its graph under "graph" (file, input, output); "synthesis" is version 1's
+        assertInvalidPack(() -> AdaptorPack.load(PackSource.directory(adaptor)), "graph must name its file");
+        Path detection = copy(TestData.tinyVrHumanPack(), "adaptor-v1-detection");
+        replace(detection.resolve("manifest.json"), "\"task\": \"image\"", "\"task\": \"detection\"");
+        assertInvalidPack(() -> AdaptorPack.load(PackSource.directory(detection)),
+                "unknown task detection for format_version 1");
+        Path v3 = copy(TestData.tinyVrHumanPack(), "adaptor-v3");
+        replace(v3.resolve("manifest.json"), "\"format_version\": 1", "\"format_version\": 3");
+        assertInvalidPack(() -> AdaptorPack.load(PackSource.directory(v3)), "lic-adaptor-pack of format_version 1 or 2");
     }
 
     @Test

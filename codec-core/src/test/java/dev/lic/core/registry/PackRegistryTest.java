@@ -235,7 +235,7 @@ class PackRegistryTest {
         // The old version's session is still open and usable for the request that holds it...
         assertThat(lease.adaptorClosed()).isFalse();
         int m = codec.codecPack(codecId).yChannels();
-        ImageOutput out = (ImageOutput) lease.adaptor().run(new float[m * 4], m, 2, 2);
+        ImageOutput out = (ImageOutput) lease.adaptor().run(new float[m * 4], m, 2, 2, 32, 32);
         assertThat(out.planes()).hasSize(3 * 32 * 32);
         // ... and closed when that request ends.
         lease.close();
