@@ -72,7 +72,7 @@ class AdaptorsServiceTest {
     }
 
     /** The shipped human pack of the default codec with the manifest's version set to {@code version}. */
-    private static Map<String, byte[]> humanPack(int version) throws IOException {
+    static Map<String, byte[]> humanPack(int version) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(TestData.defaultHumanPack())) {
             for (Path f : list.toList()) {
