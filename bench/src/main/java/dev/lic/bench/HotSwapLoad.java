@@ -2,7 +2,7 @@ package dev.lic.bench;
 
 import dev.lic.client.LicClient;
 import dev.lic.core.CodecOptions;
-import dev.lic.core.LicException;
+import dev.lic.api.LicException;
 import dev.lic.proto.v1.AdaptorEntry;
 import dev.lic.proto.v1.AdaptorState;
 import dev.lic.proto.v1.AdaptorVersion;

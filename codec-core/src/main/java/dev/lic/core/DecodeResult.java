@@ -1,5 +1,9 @@
 package dev.lic.core;
 
+import dev.lic.api.LicException;
+
+import dev.lic.api.ErrorKind;
+
 import dev.lic.core.adaptor.AdaptorKind;
 import dev.lic.core.adaptor.AdaptorOutput;
 import dev.lic.core.image.PngWriter;

@@ -1,5 +1,9 @@
 package dev.lic.core;
 
+import dev.lic.api.LicException;
+
+import dev.lic.api.ErrorKind;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,9 @@
 package dev.lic.core;
 
+import dev.lic.api.LicException;
+
+import dev.lic.api.ErrorKind;
+
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.SessionConfig;

@@ -1,8 +1,8 @@
 package dev.lic.server;
 
 import dev.lic.core.CancelledException;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;

@@ -1,8 +1,8 @@
 package dev.lic.server;
 
 import com.google.protobuf.ByteString;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.proto.v1.DeleteRequest;
 import dev.lic.proto.v1.DeleteResponse;

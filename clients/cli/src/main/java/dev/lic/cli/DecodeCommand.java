@@ -1,8 +1,8 @@
 package dev.lic.cli;
 
 import dev.lic.client.LicClient;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.proto.v1.DecodeResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.lic.cli;
 
-import dev.lic.core.ErrorKind;
+import dev.lic.api.ErrorKind;
 
 /** Process exit codes per error kind (docs/errors.md). */
 final class ExitCodes {

@@ -1,6 +1,6 @@
 package dev.lic.cli;
 
-import dev.lic.core.LicException;
+import dev.lic.api.LicException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,7 +46,7 @@ public final class Main {
     }
 
     /** What to do about an admin refusal, beyond the server's message. */
-    static String hint(dev.lic.core.ErrorKind kind) {
+    static String hint(dev.lic.api.ErrorKind kind) {
         return switch (kind) {
             case UNAUTHENTICATED -> "this is an admin call: pass --token TOKEN or set LIC_ADMIN_TOKEN";
             case PERMISSION_DENIED -> "the server refused the admin token: check --token / LIC_ADMIN_TOKEN against "

@@ -1,7 +1,7 @@
 package dev.lic.cli;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import java.util.OptionalInt;
 
 /** The optional {@code --rate} of encode and roundtrip: absent means the codec pack's default rate. */

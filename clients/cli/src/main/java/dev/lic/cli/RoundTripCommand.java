@@ -1,8 +1,8 @@
 package dev.lic.cli;
 
 import dev.lic.client.LicClient;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.lic.client;
 
 import com.google.protobuf.ByteString;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.proto.v1.ActivateRequest;
 import dev.lic.proto.v1.ActivateResponse;
 import dev.lic.proto.v1.AdaptorsGrpc;
@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Blocking Java client of the LIC server. Every failure is a {@link dev.lic.core.LicException} whose
+ * Blocking Java client of the LIC server. Every failure is a {@link dev.lic.api.LicException} whose
  * kind is the server's error kind (docs/errors.md), or {@code UNAVAILABLE} when the server is unreachable.
  *
  * <p>Admin (mutating) calls such as {@link #delete} send {@code authorization: Bearer <token>} when the client

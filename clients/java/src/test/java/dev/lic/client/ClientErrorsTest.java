@@ -2,8 +2,8 @@ package dev.lic.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 

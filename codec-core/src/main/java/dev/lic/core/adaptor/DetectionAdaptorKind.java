@@ -1,7 +1,7 @@
 package dev.lic.core.adaptor;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.TaskGraphSession;
 import dev.lic.core.pack.AdaptorPack;

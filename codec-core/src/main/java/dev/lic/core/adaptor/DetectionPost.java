@@ -1,8 +1,8 @@
 package dev.lic.core.adaptor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

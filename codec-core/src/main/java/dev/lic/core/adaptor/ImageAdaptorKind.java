@@ -1,8 +1,8 @@
 package dev.lic.core.adaptor;
 
 import dev.lic.core.Cancellation;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.SynthesisSession;

@@ -14,7 +14,7 @@ public interface TaskAdaptor extends AutoCloseable {
     /**
      * Runs on {@code yDec[m][h][w]} for an original image of {@code width x height}.
      *
-     * @throws dev.lic.core.LicException INVALID_PACK when the graph's output disagrees with the task's shape
+     * @throws dev.lic.api.LicException INVALID_PACK when the graph's output disagrees with the task's shape
      */
     AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height);
 
@@ -23,7 +23,7 @@ public interface TaskAdaptor extends AutoCloseable {
      * have {@code m} channels; the output must match the expected one within the pack's tolerances),
      * otherwise (version 1 image packs) a dry run on zeros checking the output shape.
      *
-     * @throws dev.lic.core.LicException INVALID_PACK with the reason
+     * @throws dev.lic.api.LicException INVALID_PACK with the reason
      */
     void selfTest(int m);
 

@@ -1,7 +1,7 @@
 package dev.lic.core.entropy;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 
 /**
  * rANS decoder, the inverse of {@link RansEncoder} ({@code docs/entropy-coding.md}).

@@ -1,7 +1,7 @@
 package dev.lic.core.hyper;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

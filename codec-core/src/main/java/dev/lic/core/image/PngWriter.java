@@ -1,7 +1,7 @@
 package dev.lic.core.image;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

@@ -1,8 +1,8 @@
 package dev.lic.core.onnx;
 
 import dev.lic.core.Cancellation;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.image.PaddedImage;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.RateGains;

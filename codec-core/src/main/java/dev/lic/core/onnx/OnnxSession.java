@@ -10,8 +10,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.lic.core.Cancellation;
 import dev.lic.core.CancelledException;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.lic.core.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lic.core.LicException;
+import dev.lic.api.LicException;
 import dev.lic.core.entropy.EntropyTables;
 import dev.lic.core.entropy.EntropyTablesFile;
 import dev.lic.core.hyper.HyperSynthesisFile;

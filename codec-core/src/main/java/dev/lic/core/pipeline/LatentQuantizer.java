@@ -1,7 +1,7 @@
 package dev.lic.core.pipeline;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 
 /**
  * The float/integer boundary of the codec (docs/bitstream.md, docs/codec-pack.md):

@@ -1,6 +1,6 @@
 package dev.lic.core.pipeline;
 
-import dev.lic.core.LicException;
+import dev.lic.api.LicException;
 import dev.lic.core.entropy.CdfTables;
 import dev.lic.core.entropy.RansDecoder;
 import dev.lic.core.entropy.RansEncoder;

@@ -1,7 +1,7 @@
 package dev.lic.core.registry;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.adaptor.AdaptorKind;
 import dev.lic.core.adaptor.TaskAdaptor;
 import dev.lic.core.onnx.SessionConfig;

@@ -1,8 +1,8 @@
 package dev.lic.core.adaptor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

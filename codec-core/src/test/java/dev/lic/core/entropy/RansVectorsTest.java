@@ -1,8 +1,8 @@
 package dev.lic.core.entropy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.TestData;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -1,7 +1,7 @@
 package dev.lic.core.pipeline;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.entropy.CdfTables;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.lic.core.registry;
 
 import dev.lic.core.Codec;
 import dev.lic.core.DecodeResult;
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.Latents;
 import dev.lic.core.TestData;
 import dev.lic.core.adaptor.Detection;

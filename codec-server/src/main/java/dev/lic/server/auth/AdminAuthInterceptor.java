@@ -1,6 +1,6 @@
 package dev.lic.server.auth;
 
-import dev.lic.core.LicException;
+import dev.lic.api.LicException;
 import dev.lic.proto.v1.StoreGrpc;
 import dev.lic.server.AdaptorsGrpcService;
 import dev.lic.server.GrpcErrors;

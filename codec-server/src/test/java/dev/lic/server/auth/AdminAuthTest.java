@@ -3,8 +3,8 @@ package dev.lic.server.auth;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.proto.v1.AdaptorsGrpc;
 import dev.lic.proto.v1.StoreGrpc;
 import java.util.Optional;

@@ -3,8 +3,8 @@ package dev.lic.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

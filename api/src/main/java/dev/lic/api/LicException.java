@@ -1,9 +1,9 @@
-package dev.lic.core;
+package dev.lic.api;
 
 import java.util.Objects;
 
 /**
- * The only exception codec-core lets escape: an {@link ErrorKind} and a message meant for a person.
+ * The only exception codec-core (and the Java client) lets escape: an {@link ErrorKind} and a message meant for a person.
  * Messages name what failed (a file, a field, a limit) and never carry input bytes.
  */
 public final class LicException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.lic.core;
+package dev.lic.api;
 
 /**
  * The one list of error kinds used by every entry point ({@code docs/errors.md}). The gRPC server and
