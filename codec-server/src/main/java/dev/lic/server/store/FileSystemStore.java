@@ -1,7 +1,7 @@
 package dev.lic.server.store;
 
-import dev.lic.core.ErrorKind;
-import dev.lic.core.LicException;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import java.io.IOException;
@@ -82,6 +82,10 @@ public final class FileSystemStore implements BitstreamStore {
                 return new PutResult(id, false);
             }
             boolean repair = Files.exists(target);
+            if (repair && holds(target, id)) {
+                // A concurrent Put of the same bytes published it between the two checks: that one created it.
+                return new PutResult(id, false);
+            }
             if (!repair) {
                 reserve(bitstream.length);
             }
