@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * testvectors/java and testvectors/java-vr: bitstreams of the Java encoder that the Python reference checks.
  * Written by {@link MakeJavaVectors} when they are missing, name a codec pack that is no longer there (after
  * a pack is re-exported) or are not the set it makes now, or when {@code -Dlic.regenerateJavaVectors=true};
- * every run checks that each one decodes to the latents (and adaptor input) it records.
+ * every run checks that each one decodes to the latents (and adaptor input) it records. To rewrite them all:
+ * <pre>./mvnw -B -pl codec-core -am test -Dtest=JavaVectorsTest -Dsurefire.failIfNoSpecifiedTests=false -Dlic.regenerateJavaVectors=true</pre>
  */
 class JavaVectorsTest {
     @Test

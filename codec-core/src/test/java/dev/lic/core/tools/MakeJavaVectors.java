@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  * variable-rate pack at every rate ({@code <image>_r<k>}).
  *
  * <pre>java dev.lic.core.tools.MakeJavaVectors OUT_DIR TEST_CODEC_PACK [SHIPPED_CODEC_PACK]</pre>
+ * (on codec-core's test classpath). In test sources, not the main jar: {@code JavaVectorsTest} runs it,
+ * {@code ./mvnw -B -pl codec-core -am test -Dtest=JavaVectorsTest -Dsurefire.failIfNoSpecifiedTests=false -Dlic.regenerateJavaVectors=true} rewrites every vector.
  *
  * A format version 1 pack gives one bitstream per image (rate 0, no suffix); a version 2 pack one per rate.
  */
