@@ -1,8 +1,9 @@
 package dev.lic.bench;
 
+import dev.lic.api.Adaptors;
+import dev.lic.api.LicException;
 import dev.lic.client.LicClient;
 import dev.lic.core.CodecOptions;
-import dev.lic.api.LicException;
 import dev.lic.proto.v1.AdaptorEntry;
 import dev.lic.proto.v1.AdaptorState;
 import dev.lic.proto.v1.AdaptorVersion;
@@ -63,7 +64,7 @@ import java.util.stream.Stream;
  * reported as unknown when none is found.
  */
 public final class HotSwapLoad {
-    private static final String ADAPTOR = "human";
+    private static final String ADAPTOR = Adaptors.DEFAULT_NAME;
 
     private HotSwapLoad() {}
 

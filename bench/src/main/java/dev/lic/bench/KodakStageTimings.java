@@ -1,5 +1,6 @@
 package dev.lic.bench;
 
+import dev.lic.api.Adaptors;
 import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.DecodeResult;
@@ -44,7 +45,7 @@ public final class KodakStageTimings {
             for (int i = 0; i < n; i++) {
                 byte[] image = Files.readAllBytes(images.get(i));
                 byte[] bitstream = codec.encode(image, codecId, rateIndex).bitstream();
-                codec.decode(bitstream, "human").pngBytes();
+                codec.decode(bitstream, Adaptors.DEFAULT_NAME).pngBytes();
                 bytes += bitstream.length;
                 EncodeTimings[] e = new EncodeTimings[repeats];
                 DecodeTimings[] d = new DecodeTimings[repeats];
@@ -52,7 +53,7 @@ public final class KodakStageTimings {
                 for (int r = 0; r < repeats; r++) {
                     EncodeResult er = codec.encode(image, codecId, rateIndex);
                     e[r] = er.timings();
-                    DecodeResult dr = codec.decode(er.bitstream(), "human");
+                    DecodeResult dr = codec.decode(er.bitstream(), Adaptors.DEFAULT_NAME);
                     d[r] = dr.timings();
                     long t0 = System.nanoTime();
                     dr.pngBytes();

@@ -1,9 +1,8 @@
 package dev.lic.core;
 
-import dev.lic.api.LicException;
-
 import dev.lic.api.ErrorKind;
-
+import dev.lic.api.LatentGrid;
+import dev.lic.api.LicException;
 import dev.lic.core.adaptor.AdaptorOutput;
 import dev.lic.core.adaptor.ImageAdaptor;
 import dev.lic.core.adaptor.TaskAdaptor;
@@ -377,8 +376,8 @@ public final class Codec implements AutoCloseable {
         CodecPack pack = parsed.codec.pack;
         EntropyTables tables = pack.entropyTables();
         int n = pack.zChannels();
-        int zh = header.paddedHeight() / 64;
-        int zw = header.paddedWidth() / 64;
+        int zh = header.paddedHeight() / LatentGrid.Z_STRIDE;
+        int zw = header.paddedWidth() / LatentGrid.Z_STRIDE;
         BitstreamFormat.Parsed c = parsed.container;
         long t0 = System.nanoTime();
         int[] zHat = SectionCoder.decodeZ(c.bytes(), c.zOffset(), c.zLength(), n, zh, zw, tables.z());

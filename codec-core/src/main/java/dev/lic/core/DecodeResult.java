@@ -1,9 +1,7 @@
 package dev.lic.core;
 
-import dev.lic.api.LicException;
-
 import dev.lic.api.ErrorKind;
-
+import dev.lic.api.LicException;
 import dev.lic.core.adaptor.AdaptorKind;
 import dev.lic.core.adaptor.AdaptorOutput;
 import dev.lic.core.image.PngWriter;

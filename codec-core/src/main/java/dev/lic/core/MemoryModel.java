@@ -1,5 +1,6 @@
 package dev.lic.core;
 
+import dev.lic.api.LatentGrid;
 import dev.lic.core.image.PaddedImage;
 import dev.lic.core.onnx.SynthesisTiling;
 
@@ -33,9 +34,9 @@ public final class MemoryModel {
     /** Estimated peak bytes of decoding a {@code width x height} bitstream with {@code tiling}. */
     public static long decodeBytes(int width, int height, SynthesisTiling tiling) {
         long pixels = (long) width * height;
-        int h = PaddedImage.pad(height) / 16;
-        int w = PaddedImage.pad(width) / 16;
-        long tilePixels = 256L * tiling.maxTilePositions(h, w);
+        int h = PaddedImage.pad(height) / LatentGrid.Y_STRIDE;
+        int w = PaddedImage.pad(width) / LatentGrid.Y_STRIDE;
+        long tilePixels = (long) LatentGrid.Y_STRIDE * LatentGrid.Y_STRIDE * tiling.maxTilePositions(h, w);
         return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * pixels + SYNTHESIS_BYTES_PER_PIXEL * tilePixels;
     }
 

@@ -1,9 +1,7 @@
 package dev.lic.core;
 
-import dev.lic.api.LicException;
-
 import dev.lic.api.ErrorKind;
-
+import dev.lic.api.LicException;
 import dev.lic.core.pack.PackSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

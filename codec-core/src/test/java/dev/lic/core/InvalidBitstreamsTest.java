@@ -1,10 +1,8 @@
 package dev.lic.core;
 
-import dev.lic.api.LicException;
-
-import dev.lic.api.ErrorKind;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

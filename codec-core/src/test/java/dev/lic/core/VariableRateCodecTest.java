@@ -1,9 +1,7 @@
 package dev.lic.core;
 
-import dev.lic.api.LicException;
-
 import dev.lic.api.ErrorKind;
-
+import dev.lic.api.LicException;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.SessionConfig;

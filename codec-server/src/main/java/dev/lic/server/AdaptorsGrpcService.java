@@ -1,8 +1,8 @@
 package dev.lic.server;
 
-import dev.lic.core.Codec;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.Codec;
 import dev.lic.core.registry.PackRegistry;
 import dev.lic.core.registry.PackUpload;
 import dev.lic.proto.v1.ActivateRequest;

@@ -1,6 +1,9 @@
 package dev.lic.server;
 
 import com.google.protobuf.ByteString;
+import dev.lic.api.Adaptors;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.Cancellation;
 import dev.lic.core.Codec;
 import dev.lic.core.MemoryModel;
@@ -8,8 +11,6 @@ import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.ImageReader;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
-import dev.lic.api.ErrorKind;
-import dev.lic.api.LicException;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.proto.v1.AdaptorInfo;
 import dev.lic.proto.v1.CodecGrpc;
@@ -33,7 +34,7 @@ import java.util.OptionalInt;
 @GrpcService
 @Blocking
 public class CodecGrpcService extends CodecGrpc.CodecImplBase {
-    static final String DEFAULT_ADAPTOR = "human";
+    static final String DEFAULT_ADAPTOR = Adaptors.DEFAULT_NAME;
 
     @Inject
     Codec codec;

@@ -1,8 +1,8 @@
 package dev.lic.server;
 
-import dev.lic.core.CancelledException;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.CancelledException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;

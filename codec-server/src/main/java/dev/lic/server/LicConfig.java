@@ -72,18 +72,25 @@ public interface LicConfig {
         Optional<String> token();
     }
 
+    /**
+     * Request limits. The pixel and per-side defaults are codec-core's ({@link dev.lic.core.Limits}, their one
+     * source); the byte limits are the server's own, below the gRPC inbound message size.
+     */
     interface Limits {
-        @WithDefault("16777216")
+        /** The server's default for image and bitstream bytes in one request: 32 MiB. */
+        int DEFAULT_MAX_REQUEST_BYTES = 32 << 20;
+
+        @WithDefault("" + dev.lic.core.Limits.DEFAULT_MAX_PIXELS)
         long maxPixels();
 
         /** Largest width or height (the bitstream format allows 65535). */
-        @WithDefault("16384")
+        @WithDefault("" + dev.lic.core.Limits.DEFAULT_MAX_DIMENSION)
         int maxDimension();
 
-        @WithDefault("33554432")
+        @WithDefault("" + DEFAULT_MAX_REQUEST_BYTES)
         int maxImageBytes();
 
-        @WithDefault("33554432")
+        @WithDefault("" + DEFAULT_MAX_REQUEST_BYTES)
         int maxBitstreamBytes();
     }
 

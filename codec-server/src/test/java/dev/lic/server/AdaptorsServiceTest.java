@@ -3,9 +3,9 @@ package dev.lic.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lic.client.LicClient;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.client.LicClient;
 import dev.lic.core.TestData;
 import dev.lic.proto.v1.AdaptorEntry;
 import dev.lic.proto.v1.AdaptorState;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.lic.cli.Main;
-import dev.lic.client.LicClient;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.cli.Main;
+import dev.lic.client.LicClient;
 import dev.lic.proto.v1.ActivateRequest;
 import dev.lic.proto.v1.AdaptorsGrpc;
 import dev.lic.proto.v1.CodecGrpc;

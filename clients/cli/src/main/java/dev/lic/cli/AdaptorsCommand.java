@@ -1,7 +1,7 @@
 package dev.lic.cli;
 
-import dev.lic.client.LicClient;
 import dev.lic.api.ErrorKind;
+import dev.lic.client.LicClient;
 import dev.lic.proto.v1.AdaptorEntry;
 import dev.lic.proto.v1.AdaptorState;
 import dev.lic.proto.v1.AdaptorVersion;

@@ -1,8 +1,9 @@
 package dev.lic.cli;
 
-import dev.lic.client.LicClient;
+import dev.lic.api.Adaptors;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.client.LicClient;
 import dev.lic.proto.v1.DecodeResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ final class DecodeCommand implements Callable<Integer> {
                     + "8-bit class-index PNG plus the JSON beside it")
     Path output;
 
-    @Option(names = "--adaptor", defaultValue = "human", description = "adaptor name (default ${DEFAULT-VALUE})")
+    @Option(names = "--adaptor", defaultValue = Adaptors.DEFAULT_NAME,
+            description = "adaptor name (default ${DEFAULT-VALUE})")
     String adaptor;
 
     @Option(names = "--adaptor-version", defaultValue = "0",

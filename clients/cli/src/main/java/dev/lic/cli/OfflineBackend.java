@@ -1,11 +1,11 @@
 package dev.lic.cli;
 
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
-import dev.lic.api.ErrorKind;
-import dev.lic.api.LicException;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.proto.v1.AdaptorInfo;
 import dev.lic.proto.v1.CodecInfo;

@@ -1,8 +1,9 @@
 package dev.lic.cli;
 
-import dev.lic.client.LicClient;
+import dev.lic.api.Adaptors;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.client.LicClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ final class RoundTripCommand implements Callable<Integer> {
                         throw new LicException(ErrorKind.STORE_CORRUPT, "store returned other bytes for " + id);
                     }
                 }
-                Backend.Decoded d = codec.decode(bitstream, "human");
+                Backend.Decoded d = codec.decode(bitstream, Adaptors.DEFAULT_NAME);
                 double psnr = Psnr.between(original, d.png());
                 usedRate = e.rateIndex();
                 sumBpp += e.bpp();

@@ -1,6 +1,7 @@
 package dev.lic.core.adaptor;
 
 import dev.lic.api.ErrorKind;
+import dev.lic.api.LatentGrid;
 import dev.lic.api.LicException;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.TaskGraphSession;
@@ -51,7 +52,9 @@ final class DetectionAdaptorKind implements AdaptorKind {
         public AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height) {
             TaskGraphSession.Result r = session.run(yDec, m, h, w);
             int d = DetectionPost.valuesPerAnchor(params, labels.size());
-            double[] frame = DetectionPost.frame(params, 16 * w, 16 * h);
+            int pw = LatentGrid.Y_STRIDE * w;
+            int ph = LatentGrid.Y_STRIDE * h;
+            double[] frame = DetectionPost.frame(params, pw, ph);
             long anchors;
             if (params.decode() == DetectionPost.Decode.YOLOX) {
                 anchors = DetectionPost.anchorCount(params.strides(), (int) frame[0], (int) frame[1]);
@@ -62,7 +65,7 @@ final class DetectionAdaptorKind implements AdaptorKind {
                         + ": predictions must be [1, A, " + d + "]");
             }
             session.expectShape(r, 1, anchors, d);
-            return new DetectionOutput(DetectionPost.run(r.values(), params, labels, 16 * w, 16 * h, width, height),
+            return new DetectionOutput(DetectionPost.run(r.values(), params, labels, pw, ph, width, height),
                     width, height, labels);
         }
 

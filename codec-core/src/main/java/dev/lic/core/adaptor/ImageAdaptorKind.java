@@ -1,8 +1,9 @@
 package dev.lic.core.adaptor;
 
-import dev.lic.core.Cancellation;
 import dev.lic.api.ErrorKind;
+import dev.lic.api.LatentGrid;
 import dev.lic.api.LicException;
+import dev.lic.core.Cancellation;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.SynthesisSession;
@@ -34,7 +35,7 @@ final class ImageAdaptorKind implements AdaptorKind {
 
             @Override
             public AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height) {
-                return new ImageOutput(session.run(yDec, m, h, w), 16 * w, 16 * h);
+                return new ImageOutput(session.run(yDec, m, h, w), LatentGrid.Y_STRIDE * w, LatentGrid.Y_STRIDE * h);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.lic.core.adaptor;
 
+import dev.lic.api.LatentGrid;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.TaskGraphSession;
 import dev.lic.core.pack.AdaptorPack;
@@ -28,8 +29,8 @@ final class SegmentationAdaptorKind implements AdaptorKind {
             @Override
             public AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height) {
                 TaskGraphSession.Result r = session.run(yDec, m, h, w);
-                int lh = SegmentationPost.logitsSize(16 * h, params.stride());
-                int lw = SegmentationPost.logitsSize(16 * w, params.stride());
+                int lh = SegmentationPost.logitsSize(LatentGrid.Y_STRIDE * h, params.stride());
+                int lw = SegmentationPost.logitsSize(LatentGrid.Y_STRIDE * w, params.stride());
                 session.expectShape(r, 1, k, lh, lw);
                 return SegmentationPost.run(r.values(), k, lh, lw, params, width, height, pack.labels());
             }

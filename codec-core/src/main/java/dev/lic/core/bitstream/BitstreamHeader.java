@@ -1,5 +1,6 @@
 package dev.lic.core.bitstream;
 
+import dev.lic.api.LatentGrid;
 import java.util.Objects;
 
 /**
@@ -53,11 +54,15 @@ public record BitstreamHeader(int formatVersion, int rateIndex, String codecId, 
 
     /** The padded image geometry used by the transforms: {@code ceil(width / 64) * 64}. */
     public int paddedWidth() {
-        return (width + 63) / 64 * 64;
+        return padded(width);
     }
 
     /** {@code ceil(height / 64) * 64}. */
     public int paddedHeight() {
-        return (height + 63) / 64 * 64;
+        return padded(height);
+    }
+
+    private static int padded(int size) {
+        return (size + LatentGrid.Z_STRIDE - 1) / LatentGrid.Z_STRIDE * LatentGrid.Z_STRIDE;
     }
 }

@@ -1,8 +1,9 @@
 package dev.lic.core.onnx;
 
-import dev.lic.core.Cancellation;
 import dev.lic.api.ErrorKind;
+import dev.lic.api.LatentGrid;
 import dev.lic.api.LicException;
+import dev.lic.core.Cancellation;
 import dev.lic.core.image.PaddedImage;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.RateGains;
@@ -82,9 +83,10 @@ public final class AnalysisSession implements AutoCloseable {
             throw new IllegalArgumentException("a version 1 pack has only rate 0, not " + rateIndex);
         }
         OnnxSession.Output[] out = session.run(inputs, cancellation, yName, zName);
-        session.expectShape(yName, out[0].shape(), 1, m, hp / 16, wp / 16);
-        session.expectShape(zName, out[1].shape(), 1, n, hp / 64, wp / 64);
-        return new Latents(out[0].values(), m, hp / 16, wp / 16, out[1].values(), n, hp / 64, wp / 64);
+        session.expectShape(yName, out[0].shape(), 1, m, hp / LatentGrid.Y_STRIDE, wp / LatentGrid.Y_STRIDE);
+        session.expectShape(zName, out[1].shape(), 1, n, hp / LatentGrid.Z_STRIDE, wp / LatentGrid.Z_STRIDE);
+        return new Latents(out[0].values(), m, hp / LatentGrid.Y_STRIDE, wp / LatentGrid.Y_STRIDE, out[1].values(), n,
+                hp / LatentGrid.Z_STRIDE, wp / LatentGrid.Z_STRIDE);
     }
 
     public boolean usesCuda() {

@@ -8,10 +8,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.lic.core.Cancellation;
-import dev.lic.core.CancelledException;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.Cancellation;
+import dev.lic.core.CancelledException;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;

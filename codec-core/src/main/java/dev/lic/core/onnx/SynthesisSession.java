@@ -1,5 +1,6 @@
 package dev.lic.core.onnx;
 
+import dev.lic.api.LatentGrid;
 import dev.lic.core.Cancellation;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.pack.AdaptorPack;
@@ -12,6 +13,9 @@ import java.util.Set;
  * image {@code [1,3,16h,16w]}, float, nominally {@code [0,1]}. Thread-safe; create once per pack.
  */
 public final class SynthesisSession implements AutoCloseable {
+    /** Pixels per latent position along each side. */
+    private static final int STRIDE = LatentGrid.Y_STRIDE;
+
     private final OnnxSession session;
     private final String output;
 
@@ -29,7 +33,7 @@ public final class SynthesisSession implements AutoCloseable {
     /** As {@link #run(float[], int, int, int)}, stopped early (CancelledException) when cancelled. */
     public float[] run(float[] yHat, int m, int h, int w, Cancellation cancellation) {
         OnnxSession.Output out = session.run(yHat, new long[] {1, m, h, w}, cancellation, output)[0];
-        session.expectShape(output, out.shape(), 1, 3, 16L * h, 16L * w);
+        session.expectShape(output, out.shape(), 1, 3, (long) STRIDE * h, (long) STRIDE * w);
         return out.values();
     }
 
@@ -40,13 +44,13 @@ public final class SynthesisSession implements AutoCloseable {
     public RgbImage synthesize(float[] yHat, int m, int h, int w, int width, int height, SynthesisTiling tiling,
                                Cancellation cancellation) {
         if (tiling.whole(h, w)) {
-            return RgbImage.fromPlanes(run(yHat, m, h, w, cancellation), 16 * w, 16 * h, width, height);
+            return RgbImage.fromPlanes(run(yHat, m, h, w, cancellation), STRIDE * w, STRIDE * h, width, height);
         }
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
         int core = tiling.core();
         int margin = tiling.margin();
-        for (int r0 = 0; r0 < h && 16 * r0 < height; r0 += core) {
-            for (int c0 = 0; c0 < w && 16 * c0 < width; c0 += core) {
+        for (int r0 = 0; r0 < h && STRIDE * r0 < height; r0 += core) {
+            for (int c0 = 0; c0 < w && STRIDE * c0 < width; c0 += core) {
                 cancellation.check("synthesis tile at latent (" + r0 + ", " + c0 + ")");
                 int r1 = Math.min(h, r0 + core);
                 int c1 = Math.min(w, c0 + core);
@@ -63,11 +67,12 @@ public final class SynthesisSession implements AutoCloseable {
                     }
                 }
                 float[] planes = run(tile, m, th, tw, cancellation);
-                int dx = 16 * c0;
-                int dy = 16 * r0;
-                int cw = Math.min(16 * c1, width) - dx;
-                int ch = Math.min(16 * r1, height) - dy;
-                RgbImage.copyPlanes(planes, 16 * tw, 16 * (c0 - ec0), 16 * (r0 - er0), rgb, width, dx, dy, cw, ch);
+                int dx = STRIDE * c0;
+                int dy = STRIDE * r0;
+                int cw = Math.min(STRIDE * c1, width) - dx;
+                int ch = Math.min(STRIDE * r1, height) - dy;
+                RgbImage.copyPlanes(planes, STRIDE * tw, STRIDE * (c0 - ec0), STRIDE * (r0 - er0), rgb, width,
+                        dx, dy, cw, ch);
             }
         }
         return new RgbImage(width, height, rgb);

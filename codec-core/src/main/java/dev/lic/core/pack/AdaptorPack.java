@@ -1,7 +1,9 @@
 package dev.lic.core.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lic.api.LatentGrid;
 import dev.lic.core.bitstream.BitstreamHeader;
+import dev.lic.core.image.PaddedImage;
 
 import java.util.Collections;
 import java.util.List;
@@ -198,7 +200,8 @@ public final class AdaptorPack {
         int h = shape.get(2).asInt();
         int w = shape.get(3).asInt();
         if (m < 1 || h < 1 || w < 1 || (long) m * h * w > (1 << 24) || width < 1 || height < 1
-                || w != 4 * ((width + 63) / 64) || h != 4 * ((height + 63) / 64)) {
+                || w != PaddedImage.pad(width) / LatentGrid.Y_STRIDE
+                || h != PaddedImage.pad(height) / LatentGrid.Y_STRIDE) {
             throw Manifest.invalid(source, Manifest.FILE_NAME, "selftest shape " + shape + " and size " + width
                     + "x" + height + " do not fit (w = 4 ceil(width/64), h = 4 ceil(height/64), docs/bitstream.md)");
         }

@@ -1,8 +1,8 @@
 package dev.lic.core.registry;
 
-import dev.lic.core.Codec;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.Codec;
 import dev.lic.core.TestData;
 import dev.lic.core.adaptor.ImageOutput;
 import org.junit.jupiter.api.AfterEach;

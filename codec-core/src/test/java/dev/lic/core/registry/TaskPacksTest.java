@@ -1,9 +1,9 @@
 package dev.lic.core.registry;
 
-import dev.lic.core.Codec;
-import dev.lic.core.DecodeResult;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.Codec;
+import dev.lic.core.DecodeResult;
 import dev.lic.core.Latents;
 import dev.lic.core.TestData;
 import dev.lic.core.adaptor.Detection;
