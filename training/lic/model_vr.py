@@ -18,8 +18,9 @@ Transforms (built so that they train fast and decode fast on a CPU):
   faster convergence;
 - synthesis stages: sub-pixel convolution (3x3 conv to 4*C channels + depth-to-space, Shi et al. 2016)
   + IGDN, with widths that shrink towards full resolution (128, 64, 32), plus one linear path from y to
-  16x16 pixel patches. ONNX Runtime Java on 2 cores runs Conv at ~70 GMAC/s and ConvTranspose at a
-  third of that (measured; docs/benchmarks.md);
+  16x16 pixel patches. In ONNX Runtime Java on 2 cores the sub-pixel designs run at 63-79 GMAC/s, the
+  ConvTranspose ones at 41-60, and a ConvTranspose synthesis of this size takes 3.5x as long
+  (measured; docs/synthesis-speed.md);
 - h_s: transposed convs + ReLU + final 1x1, as lic.inthyper quantises it.
 """
 import math
