@@ -1,14 +1,9 @@
 package dev.lic.server;
 
 import com.google.protobuf.ByteString;
-import dev.lic.api.Adaptors;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
-import dev.lic.core.Cancellation;
 import dev.lic.core.Codec;
-import dev.lic.core.MemoryModel;
-import dev.lic.core.bitstream.BitstreamHeader;
-import dev.lic.core.image.ImageReader;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.pack.CodecPack;
@@ -34,8 +29,6 @@ import java.util.OptionalInt;
 @GrpcService
 @Blocking
 public class CodecGrpcService extends CodecGrpc.CodecImplBase {
-    static final String DEFAULT_ADAPTOR = Adaptors.DEFAULT_NAME;
-
     @Inject
     Codec codec;
 
@@ -46,28 +39,13 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
     LicConfig config;
 
     @Inject
-    Admission admission;
+    CodecOperations operations;
 
     @Override
     public void encode(EncodeRequest request, StreamObserver<EncodeResponse> observer) {
         GrpcErrors.respond(observer, () -> {
             byte[] image = request.getImage().toByteArray();
-            if (image.length == 0) {
-                throw new LicException(ErrorKind.INVALID_ARGUMENT, "image is empty");
-            }
-            if (image.length > config.limits().maxImageBytes()) {
-                throw new LicException(ErrorKind.TOO_LARGE, "image of " + image.length
-                        + " bytes is over the limit of " + config.limits().maxImageBytes());
-            }
-            OptionalInt rate = rateIndex(request);
-            int[] size = ImageReader.size(image); // header only; an unreadable one fails in encode, cheaply
-            // Over the limits or unreadable: the codec refuses it before any large allocation.
-            long estimate = size == null || !CodecProducer.limits(config).allows(size[0], size[1])
-                    ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1]);
-            EncodeResult result;
-            try (Admission.Ticket ticket = admission.admit(estimate, "encode of " + sizeText(size))) {
-                result = codec.encode(image, codec.defaultCodecId(), rate, GrpcCancellation.current());
-            }
+            EncodeResult result = operations.encode(image, rateIndex(request), GrpcCancellation.current());
             EncodeResponse.Builder response = EncodeResponse.newBuilder()
                     .setBitstream(ByteString.copyFrom(result.bitstream()))
                     .setBpp(result.bitsPerPixel())
@@ -105,28 +83,13 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                 case SOURCE_NOT_SET -> throw new LicException(ErrorKind.INVALID_ARGUMENT,
                         "give either bitstream or stored_id");
             };
-            String adaptor = request.getAdaptor().isEmpty() ? DEFAULT_ADAPTOR : request.getAdaptor();
-            int version = request.getAdaptorVersion();
-            if (version < 0) {
-                throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor version " + Integer.toUnsignedString(version)
-                        + " is out of range");
-            }
-            BitstreamHeader header = codec.inspect(bitstream); // container and CRC only: the size to admit
-            long estimate = CodecProducer.limits(config).allows(header.width(), header.height())
-                    ? MemoryModel.decodeBytes(header.width(), header.height(), codec.synthesisTiling())
-                    : MemoryModel.FIXED_BYTES; // refused by the codec before any large allocation
-            try (Admission.Ticket ticket = admission.admit(estimate, "decode of " + header.width() + "x"
-                    + header.height())) {
-                return decode(bitstream, adaptor, version);
-            }
+            return operations.decode(bitstream, request.getAdaptor(), request.getAdaptorVersion(),
+                    GrpcCancellation.current(), CodecGrpcService::response);
         });
     }
 
-    /** Decodes and builds the response (PNG included) while the caller holds the admission ticket. */
-    private DecodeResponse decode(byte[] bitstream, String adaptor, int version) {
-        Cancellation cancellation = GrpcCancellation.current();
-        DecodeResult result = codec.decode(bitstream, adaptor, version, cancellation);
-        cancellation.check("output encoding");
+    /** The response (PNG included), built while the caller holds the admission ticket. */
+    private static DecodeResponse response(DecodeResult result) {
         return TaskOutputs.fill(DecodeResponse.newBuilder(), result)
                 .setWidth(result.width())
                 .setHeight(result.height())
@@ -135,10 +98,6 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                 .setAdaptorVersion(result.adaptorVersion())
                 .setTimings(StageTimingsMapper.of(result.timings()))
                 .build();
-    }
-
-    private static String sizeText(int[] size) {
-        return size == null ? "an image" : size[0] + "x" + size[1];
     }
 
     @Override

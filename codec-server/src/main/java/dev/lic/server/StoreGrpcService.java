@@ -3,7 +3,6 @@ package dev.lic.server;
 import com.google.protobuf.ByteString;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
-import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.proto.v1.DeleteRequest;
 import dev.lic.proto.v1.DeleteResponse;
 import dev.lic.proto.v1.GetRequest;
@@ -33,18 +32,12 @@ public class StoreGrpcService extends StoreGrpc.StoreImplBase {
     BitstreamStore store;
 
     @Inject
-    LicConfig config;
+    CodecOperations operations;
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> observer) {
         GrpcErrors.respond(observer, () -> {
-            byte[] bitstream = request.getBitstream().toByteArray();
-            if (bitstream.length > config.limits().maxBitstreamBytes()) {
-                throw new LicException(ErrorKind.TOO_LARGE, "bitstream of " + bitstream.length
-                        + " bytes is over the limit of " + config.limits().maxBitstreamBytes());
-            }
-            BitstreamFormat.parse(bitstream);
-            BitstreamStore.PutResult result = store.put(bitstream);
+            BitstreamStore.PutResult result = operations.put(request.getBitstream().toByteArray());
             return PutResponse.newBuilder().setId(result.id()).setCreated(result.created()).build();
         });
     }

@@ -1,0 +1,69 @@
+package dev.lic.server.rest;
+
+import dev.lic.server.CodecOperations;
+import dev.lic.server.LicConfig;
+import dev.lic.server.auth.AdminAuth;
+import dev.lic.server.store.BitstreamStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+/** The bitstream store over REST (the gRPC Store service's Put, Get and Delete). */
+@Path("/v1/bitstreams")
+public class BitstreamResource {
+    @Inject
+    CodecOperations operations;
+
+    @Inject
+    BitstreamStore store;
+
+    @Inject
+    LicConfig config;
+
+    private AdminAuth auth;
+
+    @PostConstruct
+    void init() {
+        auth = new AdminAuth(config.admin().token());
+    }
+
+    public record Stored(String id, boolean created) {}
+
+    /** Stores a well-formed bitstream: 201 with its content id ({@code created} false: it was there). */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response put(byte[] bitstream) {
+        BitstreamStore.PutResult r = operations.put(bitstream == null ? new byte[0] : bitstream);
+        return Response.created(URI.create("/v1/bitstreams/" + r.id())).entity(new Stored(r.id(), r.created()))
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces({CodecResource.BITSTREAM_TYPE, MediaType.APPLICATION_JSON})
+    public Response get(@PathParam("id") String id) {
+        return Response.ok(store.get(id), CodecResource.BITSTREAM_TYPE).build();
+    }
+
+    /** Admin call: needs {@code Authorization: Bearer <token>} (401 without, 403 with a wrong one). */
+    @DELETE
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        auth.check(authorization, "DELETE /v1/bitstreams/{id}");
+        store.delete(id);
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.lic.server.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
+import dev.lic.core.Cancellation;
+import dev.lic.core.DecodeResult;
+import dev.lic.core.EncodeResult;
+import dev.lic.core.adaptor.DetectionOutput;
+import dev.lic.core.adaptor.SegmentationOutput;
+import dev.lic.core.pack.CodecPack;
+import dev.lic.core.registry.PackRegistry;
+import dev.lic.server.CodecOperations;
+import dev.lic.server.LicConfig;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+
+/**
+ * REST gateway over the same operations as the gRPC Codec service ({@link CodecOperations}: limits,
+ * admission, codec-core). Errors: {@link RestErrors}.
+ */
+@Path("/v1")
+public class CodecResource {
+    public static final String BITSTREAM_TYPE = "application/x-lic";
+
+    @Inject
+    CodecOperations operations;
+
+    @Inject
+    LicConfig config;
+
+    /** Encodes the image in the body (PNG or JPEG) with the default codec; rate absent = the pack default. */
+    @POST
+    @Path("/encode")
+    @Consumes(MediaType.WILDCARD)
+    @Produces({BITSTREAM_TYPE, MediaType.APPLICATION_JSON})
+    public Response encode(@QueryParam("rate") String rate, byte[] image) {
+        EncodeResult r = operations.encode(image == null ? new byte[0] : image, rate(rate), Cancellation.NONE);
+        return Response.ok(r.bitstream(), BITSTREAM_TYPE)
+                .header("X-Lic-Bpp", String.format(Locale.ROOT, "%.6f", r.bitsPerPixel()))
+                .header("X-Lic-Size", r.bitstream().length)
+                .header("X-Lic-Codec-Id", r.codecId())
+                .header("X-Lic-Rate", r.rateIndex())
+                .header("X-Lic-Width", r.width())
+                .header("X-Lic-Height", r.height())
+                .build();
+    }
+
+    private OptionalInt rate(String rate) {
+        if (rate == null || rate.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int r = Integer.parseInt(rate);
+            if (r >= 0) {
+                return OptionalInt.of(r);
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new LicException(ErrorKind.INVALID_ARGUMENT, "rate must be a rate index (0 or more), not "
+                + (rate.length() <= 32 ? rate : rate.substring(0, 32) + "..."));
+    }
+
+    /**
+     * Decodes the bitstream in the body with an adaptor (absent = the human one; version absent or 0 = the
+     * active one): {@code image/png} for image adaptors, JSON ({@link DecodeJson}) for detection and
+     * segmentation. Headers X-Lic-Width/Height/Codec-Id/Adaptor/Adaptor-Version/Task.
+     */
+    @POST
+    @Path("/decode")
+    @Consumes(MediaType.WILDCARD)
+    @Produces({"image/png", MediaType.APPLICATION_JSON})
+    public Response decode(@QueryParam("adaptor") String adaptor, @QueryParam("version") String version,
+            byte[] bitstream) {
+        return operations.decode(bitstream == null ? new byte[0] : bitstream, adaptor, version(version),
+                Cancellation.NONE, CodecResource::decoded);
+    }
+
+    private static int version(String version) {
+        if (version == null || version.isEmpty()) {
+            return 0;
+        }
+        try {
+            int v = Integer.parseInt(version);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new LicException(ErrorKind.INVALID_ARGUMENT, "version must be an adaptor version (1 or more; 0 ="
+                + " the active one)");
+    }
+
+    private static Response decoded(DecodeResult r) {
+        Response.ResponseBuilder response = switch (r.output()) {
+            case null -> Response.ok(r.pngBytes(), "image/png");
+            case DetectionOutput d -> Response.ok(DecodeJson.of(r, d, null), MediaType.APPLICATION_JSON_TYPE);
+            case SegmentationOutput s -> Response.ok(DecodeJson.of(r, null, s), MediaType.APPLICATION_JSON_TYPE);
+            default -> throw new IllegalStateException("no REST output for task " + r.task());
+        };
+        return response.header("X-Lic-Width", r.width()).header("X-Lic-Height", r.height())
+                .header("X-Lic-Codec-Id", r.codecId()).header("X-Lic-Adaptor", r.adaptorName())
+                .header("X-Lic-Adaptor-Version", r.adaptorVersion()).header("X-Lic-Task", r.task()).build();
+    }
+
+    /**
+     * JSON of a non-image decode: the typed output of the adaptor, {@code detections} (boxes in pixels of the
+     * decoded image) or {@code segmentation} ({@code classMap} base64, {@code bytesPerPixel} per pixel, row
+     * major).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DecodeJson(String task, String codecId, String adaptor, int adaptorVersion, int width, int height,
+            DetectionOutput detections, SegmentationOutput segmentation) {
+        static DecodeJson of(DecodeResult r, DetectionOutput d, SegmentationOutput s) {
+            return new DecodeJson(r.task(), r.codecId(), r.adaptorName(), r.adaptorVersion(), r.width(), r.height(),
+                    d, s);
+        }
+    }
+
+    /** The loaded codec packs (what gRPC Describe gives). */
+    @GET
+    @Path("/codecs")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Codecs codecs() {
+        var c = operations.codec();
+        List<CodecJson> codecs = c.codecIds().stream().sorted().map(c::codecPack).map(CodecJson::of).toList();
+        var l = config.limits();
+        return new Codecs(c.defaultCodecId(), new Limits(l.maxPixels(), l.maxDimension(), l.maxImageBytes(),
+                l.maxBitstreamBytes()), codecs);
+    }
+
+    public record Codecs(String defaultCodecId, Limits limits, List<CodecJson> codecs) {}
+
+    public record Limits(long maxPixels, long maxDimension, long maxImageBytes, long maxBitstreamBytes) {}
+
+    /** A codec pack: its rates with the nominal Kodak bpp and PSNR (null where the pack gives none). */
+    public record CodecJson(String codecId, String name, int defaultRate, List<RateJson> rates) {
+        static CodecJson of(CodecPack p) {
+            return new CodecJson(p.codecId(), p.name(), p.defaultRate(), p.rates().stream()
+                    .map(r -> new RateJson(r.index(), num(r.lambda()), num(r.kodakBpp()), num(r.kodakPsnr())))
+                    .toList());
+        }
+    }
+
+    public record RateJson(int index, Double lambda, Double kodakBpp, Double kodakPsnr) {}
+
+    private static Double num(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    /** The adaptor registry (what gRPC Adaptors.List gives): versions with states, the active one. */
+    @GET
+    @Path("/adaptors")
+    @Produces(MediaType.APPLICATION_JSON)
+    public AdaptorsJson adaptors() {
+        return new AdaptorsJson(operations.codec().registry().list());
+    }
+
+    public record AdaptorsJson(List<PackRegistry.AdaptorStatus> adaptors) {}
+}
