@@ -31,9 +31,7 @@ import torch.nn.functional as F
 
 from .entropy import FactorizedPrior, gaussian_likelihood
 from .layers import GDN, conv, deconv
-
-Y_STRIDE = 16
-Z_STRIDE = 64
+from .model import _fp32, _ste_round
 
 # MSE lambdas of the 8 rate indexes (about x1.7 apart): about 0.1 to 1 bpp on Kodak. The first GPU run
 # used 0.0016..0.06 and covered only 0.26..1.3 bpp, so its continuation moved to these.
@@ -188,14 +186,6 @@ class VariableRateCodec(nn.Module):
             y_hat = yg_hat * inv_gain
         x_hat = self.g_s(y_hat)
         return {"x_hat": x_hat, "y_likelihoods": y_likelihoods, "z_likelihoods": z_likelihoods}
-
-
-def _fp32(x):
-    return torch.autocast(device_type=x.device.type, enabled=False)
-
-
-def _ste_round(x):
-    return x + (torch.round(x) - x).detach()
 
 
 class EncoderGraph(nn.Module):
