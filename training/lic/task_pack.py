@@ -176,11 +176,11 @@ def expected_output(task, raw, pp, labels, pad_w, pad_h, width, height):
             "fractions": [round(float(f), 6) for f in frac], "min_agreement": MIN_AGREEMENT}
 
 
-def _export(module, example, path, output_name):
+def _export(module, example, path, output_name, opset=OPSET):
     kwargs = {}
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False
-    torch.onnx.export(module, example, path, opset_version=OPSET, do_constant_folding=True,
+    torch.onnx.export(module, example, path, opset_version=opset, do_constant_folding=True,
                       input_names=["y_hat"], output_names=[output_name],
                       dynamic_axes={"y_hat": {2: "h", 3: "w"}}, **kwargs)
     import onnx
@@ -188,7 +188,8 @@ def _export(module, example, path, output_name):
 
 
 def write_task_pack(out_dir, graph, *, name, codec_id, task, selftest_latent, width, height, version=1,
-                    labels=None, postprocess=None, output_name=None, labels_file=True):
+                    labels=None, postprocess=None, output_name=None, labels_file=True, opset=OPSET,
+                    extra_manifest=None):
     """Export `graph` and write a format_version 2 adaptor pack of `task` with its self-test."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
@@ -201,7 +202,7 @@ def write_task_pack(out_dir, graph, *, name, codec_id, task, selftest_latent, wi
     _, m, h, w = lat.shape
     if w != 4 * math.ceil(width / 64) or h != 4 * math.ceil(height / 64):     # docs/bitstream.md geometry
         raise ValueError(f"self-test size {width}x{height} does not fit a latent of {h}x{w}")
-    _export(graph, torch.from_numpy(lat), os.path.join(out_dir, GRAPH_FILE), output_name)
+    _export(graph, torch.from_numpy(lat), os.path.join(out_dir, GRAPH_FILE), output_name, opset)
     with torch.no_grad():
         raw = graph(torch.from_numpy(lat)).numpy()
     lat.astype("<f4").tofile(os.path.join(out_dir, SELFTEST_INPUT))
@@ -225,6 +226,7 @@ def write_task_pack(out_dir, graph, *, name, codec_id, task, selftest_latent, wi
         manifest["postprocess"] = postprocess
     manifest["selftest"] = {"input": SELFTEST_INPUT, "shape": [1, m, h, w], "width": width, "height": height,
                             "expected": SELFTEST_EXPECTED}
+    manifest.update(extra_manifest or {})
     manifest["files"] = {f: _sha256(os.path.join(out_dir, f)) for f in files}
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)

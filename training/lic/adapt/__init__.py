@@ -1,0 +1,1 @@
+"""Task adaptors: import a task network from ONNX, train S-/T-adaptors against it, export packs."""

@@ -1,0 +1,174 @@
+"""Train a T-adaptor for a task network by distillation (label-free), resumable; export its pack.
+
+    python3 -m lic.adapt --task-model NET.onnx --task detection|segmentation --out runs/NAME \
+        [--features T1,T2,...] [--steps N] [--init PREVIOUS/checkpoint.pt] --pack-out PACK_DIR
+
+The task network is imported from ONNX (lic.adapt.onnx_import) and runs with gradients in torch.
+`--init` starts from another adaptor's weights: the one command that fine-tunes the adaptors for a new
+codec id (point --codec-checkpoint/--codec-pack at the new codec).
+
+The task network on the adaptor's decode should respond as it does on the original image: the loss is the
+normalised squared error of its feature maps (`--features`, e.g. YOLOX's PAN outputs, as TransTIC does),
+sum over maps of mean((f(x_T) - f(x))^2) / mean(f(x)^2), plus a small pixel term that keeps the decode an
+image. Rates are drawn uniformly per sample, so one adaptor serves every rate (its input is y_dec).
+
+Checkpoints (every --checkpoint-minutes, atomic) hold the adaptor, optimizer, step and every RNG state, so
+a resumed run continues exactly. The log is one JSON line per --log-every steps.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..data import CropSampler
+from ..train_vr import load_model
+from .latent import decoded_latent
+from .tasknet import INPUT_FORMATS, TaskNetwork
+from .tsynthesis import TaskSynthesis
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="python3 -m lic.adapt", description=__doc__.split("\n")[0])
+    p.add_argument("--task-model", required=True, help="the task network, ONNX")
+    p.add_argument("--task", required=True, choices=("detection", "segmentation"))
+    p.add_argument("--input-format", default=None, choices=INPUT_FORMATS,
+                   help="the network's input convention (default: bgr255 for detection, rgb01 for segmentation)")
+    p.add_argument("--features", default="", help="comma-separated tensor names to match (default: graph outputs)")
+    p.add_argument("--codec-checkpoint", default="checkpoints/hyperprior-vr.pt")
+    p.add_argument("--data", default="../../shared/data/photos")
+    p.add_argument("--out", required=True, help="run folder: checkpoint.pt, log.jsonl")
+    p.add_argument("--init", default=None, help="start from this adaptor checkpoint (e.g. for a new codec id)")
+    p.add_argument("--crop", type=int, default=256)
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--steps", type=int, default=4000)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--pixel-weight", type=float, default=0.05)
+    p.add_argument("--mask-cells", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--checkpoint-minutes", type=float, default=10.0)
+    p.add_argument("--max-minutes", type=float, default=0.0, help="stop (after a checkpoint) after this long")
+    p.add_argument("--run-steps", type=int, default=0, help="stop (after a checkpoint) after this many steps")
+    p.add_argument("--codec-pack", default="../codec-core/src/main/resources/lic/packs/codec/hyperprior-vr",
+                   help="the codec pack whose id the exported adaptor pack names")
+    p.add_argument("--pack-out", default=None, help="after training, export the adaptor pack to this folder")
+    p.add_argument("--pack-name", default=None, help="the pack's adaptor name (default: the task)")
+    p.add_argument("--pack-version", type=int, default=1)
+    return p
+
+
+def learning_rate(step, steps, base):
+    """Short warm-up, then cosine to 2 % of base."""
+    warm = min(100, steps // 10)
+    if step < warm:
+        return base * (step + 1) / warm
+    t = (step - warm) / max(1, steps - warm)
+    return base * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+def distillation_loss(student, teacher):
+    return sum(F.mse_loss(s, t) / (t.pow(2).mean() + 1e-6) for s, t in zip(student, teacher))
+
+
+def _atomic_save(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def save_checkpoint(path, adaptor, opt, step, args, sampler, rng):
+    _atomic_save({"adaptor": adaptor.blocks.state_dict(), "optimizer": opt.state_dict(), "step": step,
+                  "args": vars(args), "mask_cells": args.mask_cells, "sampler_rng": sampler.rng.getstate(),
+                  "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, path)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    fmt = args.input_format or ("bgr255" if args.task == "detection" else "rgb01")
+    net = TaskNetwork(args.task_model, fmt, [f for f in args.features.split(",") if f]).eval()
+    for p in net.parameters():
+        p.requires_grad_(False)
+    codec, _ = load_model(args.codec_checkpoint)
+    for p in codec.parameters():
+        p.requires_grad_(False)
+    adaptor = TaskSynthesis(codec.g_s, k=args.mask_cells)
+    opt = torch.optim.Adam(adaptor.adaptor_parameters(), lr=args.lr)
+    sampler = CropSampler(args.data, crop=args.crop, seed=args.seed)
+    rng = random.Random(args.seed + 1)
+    os.makedirs(args.out, exist_ok=True)
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    step = 0
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, map_location="cpu")
+        adaptor.blocks.load_state_dict(ck["adaptor"])
+        opt.load_state_dict(ck["optimizer"])
+        step = ck["step"]
+        sampler.rng.setstate(ck["sampler_rng"])
+        rng.setstate(ck["rng"])
+        torch.set_rng_state(ck["torch_rng"])
+    elif args.init:
+        adaptor.blocks.load_state_dict(torch.load(args.init, map_location="cpu")["adaptor"])
+    log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")
+    started = last_ckpt = time.time()
+    first_step = step
+    acc = {"loss": 0.0, "feat": 0.0, "feat_base": 0.0, "n": 0}
+    adaptor.train()
+    while step < args.steps:
+        x = sampler.batch(args.batch)
+        rate = torch.tensor([rng.randrange(codec.rates) for _ in range(args.batch)])
+        with torch.no_grad():
+            y = decoded_latent(codec, x, rate)
+            teacher = net.feature_maps(x)
+            if step % args.log_every == 0:
+                base = net.feature_maps(codec.g_s(y).clamp(0, 1))
+                acc["feat_base"] += float(distillation_loss(base, teacher))
+        for g in opt.param_groups:
+            g["lr"] = learning_rate(step, args.steps, args.lr)
+        x_t = adaptor(y).clamp(0, 1)
+        feat = distillation_loss(net.feature_maps(x_t), teacher)
+        loss = feat + args.pixel_weight * F.mse_loss(x_t, x) / 0.001
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(adaptor.adaptor_parameters(), 1.0)
+        opt.step()
+        step += 1
+        acc["loss"] += float(loss)
+        acc["feat"] += float(feat)
+        acc["n"] += 1
+        if step % args.log_every == 0:
+            n = acc["n"]
+            rec = {"step": step, "loss": acc["loss"] / n, "feature_loss": acc["feat"] / n,
+                   "feature_loss_base": acc["feat_base"], "lr": opt.param_groups[0]["lr"],
+                   "pixels": step * args.batch * args.crop * args.crop, "minutes": (time.time() - started) / 60}
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            acc = {"loss": 0.0, "feat": 0.0, "feat_base": 0.0, "n": 0}
+        now = time.time()
+        out_of_time = (args.max_minutes and (now - started) / 60 >= args.max_minutes) or \
+            (args.run_steps and step - first_step >= args.run_steps)
+        if now - last_ckpt >= 60 * args.checkpoint_minutes or step == args.steps or out_of_time:
+            save_checkpoint(ckpt_path, adaptor, opt, step, args, sampler, rng)
+            last_ckpt = now
+        if out_of_time:
+            break
+    save_checkpoint(ckpt_path, adaptor, opt, step, args, sampler, rng)
+    log.close()
+    if args.pack_out and step >= args.steps:
+        from .export import export_pack
+        export_pack(args.task, ckpt_path, args.pack_out, task_model=args.task_model,
+                    codec_checkpoint=args.codec_checkpoint, codec_pack=args.codec_pack, name=args.pack_name,
+                    version=args.pack_version)
+        print(f"wrote the {args.task} adaptor pack to {args.pack_out} (register it: lic adaptors register)")
+
+
+if __name__ == "__main__":
+    main()

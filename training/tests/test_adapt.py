@@ -1,0 +1,331 @@
+"""lic.adapt: the ONNX importer, the adaptor block, the COCO evaluator."""
+import os
+
+import numpy as np
+import onnx
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import REPO
+from lic.adapt import coco_eval
+from lic.adapt.onnx_import import OnnxModule, UnsupportedOp
+from lic.adapt.spectral import AdaptorBlock, SpectralMask, next_pow2
+
+YOLOX = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "models", "yolox_nano.onnx"))
+
+
+# ---------------------------------------------------------------------------------------------
+# ONNX importer
+# ---------------------------------------------------------------------------------------------
+
+def _hand_graph(tmp_path):
+    """Conv(pads) -> Relu -> MaxPool -> Resize(nearest x2) -> Concat with a Slice of the input ->
+    Transpose -> Reshape(batch 1 baked in) -> Sigmoid*x, built with onnx.helper."""
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(4, 3, 3, 3)).astype(np.float32)
+    b = rng.normal(size=(4,)).astype(np.float32)
+    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b"),
+             numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales"),
+             numpy_helper.from_array(np.array([0], np.int64), "s0"), numpy_helper.from_array(np.array([2], np.int64), "s1"),
+             numpy_helper.from_array(np.array([1], np.int64), "ax"),
+             numpy_helper.from_array(np.array([1, -1, 6], np.int64), "shape")]
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("MaxPool", ["r"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Resize", ["p", "", "scales"], ["u"], mode="nearest",
+                         coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+        helper.make_node("Slice", ["x", "s0", "s1", "ax"], ["xs"]),
+        helper.make_node("Concat", ["u", "xs"], ["cat"], axis=1),
+        helper.make_node("Transpose", ["cat"], ["t"], perm=[0, 2, 3, 1]),
+        helper.make_node("Reshape", ["t", "shape"], ["rs"]),
+        helper.make_node("Sigmoid", ["rs"], ["sg"]),
+        helper.make_node("Mul", ["rs", "sg"], ["y"]),
+    ]
+    graph = helper.make_graph(nodes, "hand", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64, 6])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    path = str(tmp_path / "hand.onnx")
+    onnx.save(model, path)
+    return path, w, b
+
+
+def _hand_reference(x, w, b):
+    """The same computation in numpy/torch written out independently of the importer."""
+    c = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), padding=1).numpy()
+    r = np.maximum(c, 0)
+    p = r.reshape(r.shape[0], 4, 4, 2, 4, 2).max(axis=(3, 5))
+    u = p.repeat(2, axis=2).repeat(2, axis=3)
+    cat = np.concatenate([u, x[:, :2]], axis=1)
+    rs = cat.transpose(0, 2, 3, 1).reshape(x.shape[0], -1, 6)
+    return rs / (1 + np.exp(-rs))
+
+
+def test_hand_built_graph_matches_its_definition(tmp_path):
+    path, w, b = _hand_graph(tmp_path)
+    net = OnnxModule(path)
+    x = np.random.default_rng(1).normal(size=(1, 3, 8, 8)).astype(np.float32)
+    np.testing.assert_allclose(net(torch.from_numpy(x)).numpy(), _hand_reference(x, w, b), rtol=1e-5, atol=1e-5)
+    # batch_agnostic: the Reshape's baked batch 1 follows the input's batch
+    x2 = np.random.default_rng(2).normal(size=(3, 3, 8, 8)).astype(np.float32)
+    np.testing.assert_allclose(net(torch.from_numpy(x2)).numpy(), _hand_reference(x2, w, b), rtol=1e-5, atol=1e-5)
+    inter = net(torch.from_numpy(x), outputs=["p", "u"])
+    assert inter["p"].shape == (1, 4, 4, 4) and inter["u"].shape == (1, 4, 8, 8)
+
+
+class _Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        h = F.silu(self.bn(self.conv(x)))
+        h = F.avg_pool2d(F.leaky_relu(self.dw(h), 0.1), 2) + F.interpolate(h, scale_factor=0.5, mode="bilinear",
+                                                                           align_corners=False)
+        return torch.softmax(self.fc(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1)), dim=-1), h
+
+
+def test_torch_exported_graph_matches_torch_and_trains(tmp_path):
+    torch.manual_seed(0)
+    m = _Small().eval()
+    with torch.no_grad():
+        m.bn.running_mean.normal_()
+        m.bn.running_var.uniform_(0.5, 2)
+    path = str(tmp_path / "small.onnx")
+    torch.onnx.export(m, torch.rand(1, 3, 16, 16), path, opset_version=13, input_names=["x"],
+                      output_names=["probs", "feat"])
+    net = OnnxModule(path, trainable=True)
+    x = torch.rand(1, 3, 16, 16)
+    with torch.no_grad():
+        want = m(x)
+    got = net(x)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.detach().numpy(), w.numpy(), rtol=1e-4, atol=1e-5)
+    got[0][0, 0].backward()
+    grads = [p.grad for p in net.parameters()]
+    assert grads and all(g is not None for g in grads) and any(float(g.abs().sum()) > 0 for g in grads)
+
+
+def test_unsupported_op_is_named(tmp_path):
+    node = helper.make_node("Einsum", ["x", "x"], ["y"], equation="ij,jk->ik")
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 2])])
+    path = str(tmp_path / "einsum.onnx")
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    with pytest.raises(UnsupportedOp, match="Einsum"):
+        OnnxModule(path)
+
+
+@pytest.mark.skipif(not os.path.exists(YOLOX), reason="../shared/data/models/yolox_nano.onnx not present")
+def test_yolox_nano_imports_with_its_features():
+    from lic.adapt.tasknet import YOLOX_NANO_FEATURES
+    net = OnnxModule(YOLOX)
+    x = torch.rand(2, 3, 416, 416) * 255
+    with torch.no_grad():
+        out = net(x)
+        feats = net(x[:1], outputs=YOLOX_NANO_FEATURES)
+        one = net(x[1:])
+    assert out.shape == (2, 3549, 85)
+    np.testing.assert_allclose(out[1:].numpy(), one.numpy(), rtol=1e-4, atol=1e-4)   # batch == one by one
+    assert [tuple(feats[f].shape) for f in YOLOX_NANO_FEATURES] == [(1, 64, 52, 52), (1, 128, 26, 26), (1, 256, 13, 13)]
+    assert float(out[..., 4].min()) >= 0 and float(out[..., 4].max()) <= 1     # objectness is a probability
+
+
+# ---------------------------------------------------------------------------------------------
+# Adaptor block
+# ---------------------------------------------------------------------------------------------
+
+def test_next_pow2():
+    assert [int(next_pow2(n)) for n in (1, 2, 3, 4, 5, 64, 65, 96, 128, 8192, 8193)] == \
+        [1, 2, 4, 4, 8, 64, 128, 128, 128, 8192, 16384]
+
+
+def test_adaptor_block_starts_as_identity():
+    block = AdaptorBlock(6, k=4)
+    x = torch.randn(2, 6, 10, 7)
+    assert torch.equal(block(x), x)
+
+
+def _numpy_spectral(x, grid):
+    """IFFT2(M * FFT2(x zero-padded to powers of two)), M bilinear-periodic from the grid, cropped."""
+    _, c, h, w = x.shape
+    lh, lw = 1 << (h - 1).bit_length(), 1 << (w - 1).bit_length()
+    k = grid.shape[-1]
+
+    def interp(n):
+        m = np.zeros((n, k))
+        for i in range(n):
+            p = i * k / n
+            i0 = int(np.floor(p))
+            m[i, i0 % k] += 1 - (p - i0)
+            m[i, (i0 + 1) % k] += p - i0
+        return m
+
+    mask = interp(lh) @ (grid[0] + 1j * grid[1]) @ interp(lw).T
+    spec = np.fft.fft2(x, s=(lh, lw))
+    return np.real(np.fft.ifft2(spec * mask))[:, :, :h, :w]
+
+
+def test_spectral_mask_matches_numpy_and_its_onnx_path(monkeypatch):
+    torch.manual_seed(0)
+    sm = SpectralMask(3, k=4)
+    with torch.no_grad():
+        sm.grid.normal_()
+    x = torch.randn(2, 3, 12, 5)
+    got = sm(x).detach().numpy()
+    np.testing.assert_allclose(got, _numpy_spectral(x.numpy().astype(np.float64), sm.grid.detach().numpy()),
+                               rtol=1e-4, atol=1e-4)
+    # the export branch (DFT nodes on [..., 2] tensors) computes the same
+    monkeypatch.setattr(torch.onnx, "is_in_onnx_export", lambda: True)
+    with torch.no_grad():
+        np.testing.assert_allclose(sm(x).numpy(), got, rtol=1e-4, atol=1e-4)
+
+
+def test_adaptor_block_exports_dft_nodes(tmp_path):
+    block = AdaptorBlock(4, k=4).eval()
+    path = str(tmp_path / "block.onnx")
+    torch.onnx.export(block, torch.randn(1, 4, 6, 9), path, opset_version=17, input_names=["x"],
+                      output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    model = onnx.load(path)
+    onnx.checker.check_model(model)
+    dft = [n for n in model.graph.node if n.op_type == "DFT"]
+    assert len(dft) == 4 and sorted(a.i for n in dft for a in n.attribute if a.name == "inverse") == [0, 0, 1, 1]
+    # the exported sizes are dynamic: the graph (run by the importer's DFT) matches torch at another size
+    with torch.no_grad():
+        for g in block.spectral.parameters():
+            g.normal_()
+        block.pw.weight.normal_()
+    block2 = AdaptorBlock(4, k=4).eval()
+    block2.load_state_dict(block.state_dict())
+    torch.onnx.export(block, torch.randn(1, 4, 6, 9), path, opset_version=17, input_names=["x"],
+                      output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    x = torch.randn(1, 4, 11, 20)
+    with torch.no_grad():
+        np.testing.assert_allclose(OnnxModule(path)(x).numpy(), block2(x).numpy(), rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# COCO-style mAP, hand-made cases
+# ---------------------------------------------------------------------------------------------
+
+BOX = (0.0, 0.0, 10.0, 10.0)
+
+
+def _map(gt, dets, **kw):
+    return coco_eval.evaluate(gt, dets, **kw)
+
+
+def test_perfect_detection_is_one():
+    r = _map({"a": [(0, *BOX)]}, {"a": [(0, 0.9, *BOX)]})
+    assert r["map"] == pytest.approx(1.0) and r["map50"] == pytest.approx(1.0)
+
+
+def test_false_positive_ranked_first_halves_precision():
+    r = _map({"a": [(0, *BOX)]}, {"a": [(0, 0.9, 50, 50, 60, 60), (0, 0.8, *BOX)]})
+    assert r["map"] == pytest.approx(0.5)
+
+
+def test_iou_thresholds_count():
+    # IoU 0.62: a true positive at t = 0.50, 0.55, 0.60 only -> AP 3/10; AP50 1; AP75 0
+    r = _map({"a": [(0, *BOX)]}, {"a": [(0, 0.9, 0.0, 0.0, 10.0, 6.2)]})
+    assert r["map"] == pytest.approx(0.3) and r["map50"] == pytest.approx(1.0) and r["map75"] == 0.0
+
+
+def test_duplicate_after_the_match_does_not_lower_ap():
+    r = _map({"a": [(0, *BOX)]}, {"a": [(0, 0.9, *BOX), (0, 0.8, *BOX)]})
+    assert r["map"] == pytest.approx(1.0)
+
+
+def test_half_recall():
+    # two objects, one found: precision 1 up to recall 0.5 -> 51 of the 101 recall points
+    r = _map({"a": [(0, *BOX), (0, 20, 20, 30, 30)]}, {"a": [(0, 0.9, *BOX)]})
+    assert r["map"] == pytest.approx(51 / 101)
+
+
+def test_classes_without_ground_truth_are_left_out_and_missed_classes_score_zero():
+    gt = {"a": [(0, *BOX)], "b": [(1, *BOX)]}
+    dets = {"a": [(0, 0.9, *BOX), (2, 0.9, *BOX)], "b": []}
+    r = _map(gt, dets, num_classes=3)
+    assert r["map"] == pytest.approx(0.5) and r["per_class"] == {0: 1.0, 1: 0.0}
+
+
+def test_max_dets_keeps_the_highest_scores_per_image_and_class():
+    gt = {"a": [(0, *BOX)]}
+    dets = {"a": [(0, 0.9, 50, 50, 60, 60), (0, 0.8, 70, 70, 80, 80), (0, 0.1, *BOX)]}
+    assert _map(gt, dets, max_dets=2)["map"] == 0.0
+    assert _map(gt, dets, max_dets=3)["map"] == pytest.approx(1 / 3)
+
+
+def test_greedy_matching_takes_the_best_iou():
+    # the first detection overlaps both objects but matches the better one; the second takes the other
+    gt = {"a": [(0, 0, 0, 10, 10), (0, 0, 0, 10, 12)]}
+    dets = {"a": [(0, 0.9, 0, 0, 10, 12), (0, 0.8, 0, 0, 10, 10)]}
+    assert _map(gt, dets)["map"] == pytest.approx(1.0)
+
+
+def test_images_are_matched_separately():
+    gt = {"a": [(0, *BOX)], "b": []}
+    dets = {"a": [], "b": [(0, 0.9, *BOX)]}   # the right box in the wrong image
+    assert _map(gt, dets)["map"] == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# python3 -m lic.adapt: train (resumable), export a pack that loads
+# ---------------------------------------------------------------------------------------------
+
+class _TinySegmenter(nn.Module):
+    """11 logits at stride 8 from RGB in [0, 1]: a stand-in task network exported to ONNX in the test."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.head = nn.Conv2d(8, 11, 3, stride=4, padding=1)
+
+    def forward(self, x):
+        return self.head(F.relu(self.conv(x)))
+
+
+def _adapt_args(tmp_path, net_path, out, steps):
+    from conftest import KODAK, PACK_VR
+    return ["--task-model", net_path, "--task", "segmentation", "--out", str(out), "--steps", str(steps),
+            "--crop", "64", "--batch", "1", "--log-every", "1", "--threads", "1", "--data", KODAK,
+            "--codec-checkpoint", os.path.join(PACK_VR, "checkpoint.pt"),
+            "--codec-pack", os.path.join(PACK_VR, "codec")]
+
+
+@pytest.mark.skipif(not os.path.isdir(os.path.join(REPO, "..", "shared", "data", "kodak")), reason="no Kodak")
+def test_adapt_trains_resumes_exactly_and_exports_a_pack(tmp_path):
+    from conftest import PACK_VR
+    from lic.adapt.train import main as adapt
+    from lic.pack import load_codec_pack
+    torch.manual_seed(0)
+    net_path = str(tmp_path / "seg.onnx")
+    torch.onnx.export(_TinySegmenter().eval(), torch.rand(1, 3, 64, 64), net_path, opset_version=13,
+                      input_names=["images"], output_names=["logits"], dynamic_axes={"images": {2: "h", 3: "w"}})
+    adapt(_adapt_args(tmp_path, net_path, tmp_path / "straight", 3))
+    adapt(_adapt_args(tmp_path, net_path, tmp_path / "resumed", 3) + ["--run-steps", "2"])
+    assert torch.load(tmp_path / "resumed" / "checkpoint.pt")["step"] == 2
+    pack_dir = tmp_path / "pack"
+    adapt(_adapt_args(tmp_path, net_path, tmp_path / "resumed", 3) + ["--pack-out", str(pack_dir)])
+    straight = torch.load(tmp_path / "straight" / "checkpoint.pt")
+    resumed = torch.load(tmp_path / "resumed" / "checkpoint.pt")
+    assert straight["step"] == resumed["step"] == 3
+    for k, v in straight["adaptor"].items():
+        assert torch.equal(v, resumed["adaptor"][k]), k
+    assert any(float(v.abs().sum()) > 0 for k, v in resumed["adaptor"].items() if "pw.weight" in k)   # it learned
+    codec = load_codec_pack(os.path.join(PACK_VR, "codec"))
+    from lic.pack import load_adaptor_pack
+    pack = load_adaptor_pack(str(pack_dir), [codec.codec_id])
+    with open(pack_dir / "manifest.json", encoding="utf-8") as f:
+        manifest = __import__("json").load(f)
+    assert manifest["task"] == "segmentation" and manifest["codec_id"] == codec.codec_id
+    assert manifest["postprocess"] == {"stride": 8, "upsample": "bilinear"}
+    assert manifest["training"]["adaptor_parameters"] > 0
+    assert pack is not None
