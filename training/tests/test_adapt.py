@@ -329,3 +329,13 @@ def test_adapt_trains_resumes_exactly_and_exports_a_pack(tmp_path):
     assert manifest["postprocess"] == {"stride": 8, "upsample": "bilinear"}
     assert manifest["training"]["adaptor_parameters"] > 0
     assert pack is not None
+
+
+def test_report_envelope_and_bd_rate():
+    from lic.adapt.report import bd, envelope
+    curve = [{"bpp": b, "map": m} for b, m in [(0.1, 0.10), (0.2, 0.20), (0.3, 0.19), (0.4, 0.25), (0.8, 0.30)]]
+    assert envelope(curve, "map") == ([0.1, 0.2, 0.4, 0.8], [10.0, 20.0, 25.0, 30.0])
+    half = [{"bpp": p["bpp"] / 2, "map": p["map"]} for p in curve]
+    summary = {"task": "detection", "curves": {"a": curve, "b": half, "short": curve[:3]}}
+    assert bd(summary, "b", "a") == pytest.approx(-0.5)       # same quality at half the bits
+    assert bd(summary, "short", "a") is None                  # 2 monotone points: no number

@@ -48,7 +48,9 @@ class SegNet(nn.Module):
         self.classifier = nn.Conv2d(width, classes, 1)
 
     def features(self, rgb):
-        out = self.backbone(to_network_input(rgb, "bgr255"), outputs=YOLOX_NANO_FEATURES)
+        frozen = not any(p.requires_grad for p in self.backbone.parameters())
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not frozen):
+            out = self.backbone(to_network_input(rgb, "bgr255"), outputs=YOLOX_NANO_FEATURES)
         return [out[n] for n in YOLOX_NANO_FEATURES]
 
     def forward(self, rgb):
@@ -176,7 +178,8 @@ def build_parser():
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--crop", type=int, default=320)
     p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--backbone-lr-scale", type=float, default=0.25)
+    p.add_argument("--backbone-lr-scale", type=float, default=0.25,
+                   help="the backbone's learning rate relative to the head's; 0 freezes it (a third of the CPU)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-minutes", type=float, default=0.0)
@@ -207,10 +210,14 @@ def main(argv=None):
         return
     train = load_camvid(args.camvid, "train")
     val = load_camvid(args.camvid, "val")
-    backbone = list(model.backbone.parameters())
     head = [p for n, p in model.named_parameters() if not n.startswith("backbone.")]
-    opt = torch.optim.AdamW([{"params": head, "lr_scale": 1.0},
-                             {"params": backbone, "lr_scale": args.backbone_lr_scale}], lr=args.lr, weight_decay=1e-4)
+    groups = [{"params": head, "lr_scale": 1.0}]
+    if args.backbone_lr_scale > 0:
+        groups.append({"params": list(model.backbone.parameters()), "lr_scale": args.backbone_lr_scale})
+    else:
+        for p in model.backbone.parameters():
+            p.requires_grad_(False)
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
     sampler = CropSampler(train, args.crop, args.seed)
     epoch, best = 0, -1.0
     if os.path.exists(ckpt_path):
