@@ -11,10 +11,12 @@ import dev.lic.core.MemoryModel;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.ImageReader;
+import dev.lic.server.ops.LicMetrics;
 import dev.lic.server.store.BitstreamStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -36,12 +38,32 @@ public class CodecOperations {
     @Inject
     Admission admission;
 
+    @Inject
+    LicMetrics metrics;
+
     public Codec codec() {
         return codec;
     }
 
     /** Encodes with the default codec; {@code rate} empty = the pack's default rate. */
     public EncodeResult encode(byte[] image, OptionalInt rate, Cancellation cancellation) {
+        long start = System.nanoTime();
+        AtomicInteger inFlight = metrics.inFlight("encode");
+        inFlight.incrementAndGet();
+        try {
+            EncodeResult result = admitAndEncode(image, rate, cancellation);
+            metrics.encode(result.codecId(), result.rateIndex(), "OK", System.nanoTime() - start);
+            return result;
+        } catch (RuntimeException e) {
+            // rate -1: a failed request's rate may be any number, and tags must stay a bounded set
+            metrics.encode(codec.defaultCodecId(), -1, LicMetrics.statusOf(e), System.nanoTime() - start);
+            throw e;
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private EncodeResult admitAndEncode(byte[] image, OptionalInt rate, Cancellation cancellation) {
         if (image.length == 0) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "image is empty");
         }
@@ -65,6 +87,43 @@ public class CodecOperations {
      */
     public <T> T decode(byte[] bitstream, String adaptor, int version, Cancellation cancellation,
             Function<DecodeResult, T> respond) {
+        long start = System.nanoTime();
+        String name = adaptor == null || adaptor.isEmpty() ? Adaptors.DEFAULT_NAME : adaptor;
+        AtomicInteger inFlight = metrics.inFlight("decode");
+        inFlight.incrementAndGet();
+        try {
+            return admitAndDecode(bitstream, name, version, cancellation, result -> {
+                T response = respond.apply(result);
+                metrics.decode(result.codecId(), result.adaptorName(), result.adaptorVersion(), result.task(), "OK",
+                        System.nanoTime() - start);
+                return response;
+            });
+        } catch (RuntimeException e) {
+            metrics.decode(codecOf(bitstream), knownAdaptor(name), 0, "", LicMetrics.statusOf(e),
+                    System.nanoTime() - start);
+            throw e;
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** The bitstream's codec id for a failed decode's metrics ("unknown" when its header cannot be read). */
+    private String codecOf(byte[] bitstream) {
+        try {
+            String id = codec.inspect(bitstream).codecId();
+            return codec.codecIds().contains(id) ? id : "unknown";
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The name for metrics: a registered adaptor's, else "unknown" (so that requests cannot add tag values). */
+    private String knownAdaptor(String name) {
+        return codec.registry().list().stream().anyMatch(a -> a.name().equals(name)) ? name : "unknown";
+    }
+
+    private <T> T admitAndDecode(byte[] bitstream, String name, int version, Cancellation cancellation,
+            Function<DecodeResult, T> respond) {
         if (bitstream.length > config.limits().maxBitstreamBytes()) {
             throw new LicException(ErrorKind.TOO_LARGE, "bitstream of " + bitstream.length
                     + " bytes is over the limit of " + config.limits().maxBitstreamBytes());
@@ -73,7 +132,6 @@ public class CodecOperations {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "adaptor version " + Integer.toUnsignedString(version)
                     + " is out of range");
         }
-        String name = adaptor == null || adaptor.isEmpty() ? Adaptors.DEFAULT_NAME : adaptor;
         BitstreamHeader header = codec.inspect(bitstream); // container and CRC only: the size to admit
         long estimate = CodecProducer.limits(config).allows(header.width(), header.height())
                 ? MemoryModel.decodeBytes(header.width(), header.height(), codec.synthesisTiling())

@@ -4,6 +4,7 @@ import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.Limits;
 import dev.lic.core.pack.PackSource;
+import dev.lic.core.registry.AdaptorRepository;
 import dev.lic.server.store.BitstreamStore;
 import dev.lic.server.store.FileSystemStore;
 import jakarta.enterprise.inject.Disposes;
@@ -38,7 +39,7 @@ public class CodecProducer {
         LOG.infof("adaptor repository at %s", adaptors);
         Codec codec = Codec.open(options);
         LOG.infof("codec packs %s, adaptors %s", codec.codecIds(), codec.adaptors());
-        readiness.loaded();
+        readiness.loaded(codec, new AdaptorRepository(adaptors));
         return codec;
     }
 

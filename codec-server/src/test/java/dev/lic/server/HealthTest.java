@@ -11,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** /q/health/live and /q/health/ready of the real server (ready: the codec is loaded). */
+/**
+ * /q/health/live and /q/health/ready of the real server: ready, with the default codec and each adaptor's
+ * active version in the check's data. (The not-ready state over HTTP: {@link HealthNotReadyTest}.)
+ */
 @QuarkusTest
 class HealthTest {
     @TestHTTPResource("/q/health/live")
@@ -20,7 +23,7 @@ class HealthTest {
     @TestHTTPResource("/q/health/ready")
     URL ready;
 
-    private static HttpResponse<String> get(URL url) throws Exception {
+    static HttpResponse<String> get(URL url) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(HttpRequest.newBuilder(URI.create(url.toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -33,7 +36,7 @@ class HealthTest {
         assertThat(l.statusCode()).isEqualTo(200);
         assertThat(l.body()).contains("\"status\": \"UP\"", "\"server\"");
         HttpResponse<String> r = get(ready);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("\"status\": \"UP\"", "\"codec\"");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"status\": \"UP\"", "\"codec\"", "\"defaultCodec\"", "/human\": \"version 1 READY\"");
     }
 }

@@ -22,6 +22,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -30,6 +39,7 @@ import java.util.OptionalInt;
  * admission, codec-core). Errors: {@link RestErrors}.
  */
 @Path("/v1")
+@Tag(name = "codec", description = "Encode images, decode bitstreams through an adaptor, list codecs and adaptors")
 public class CodecResource {
     public static final String BITSTREAM_TYPE = "application/x-lic";
 
@@ -44,7 +54,25 @@ public class CodecResource {
     @Path("/encode")
     @Consumes(MediaType.WILDCARD)
     @Produces({BITSTREAM_TYPE, MediaType.APPLICATION_JSON})
-    public Response encode(@QueryParam("rate") String rate, byte[] image) {
+    @Operation(summary = "Encode an image", description = "The body is a PNG or JPEG image; the answer is the"
+            + " bitstream, with its size, bits per pixel, codec id, rate and image size in X-Lic-* headers.")
+    @RequestBody(required = true, content = @Content(mediaType = "image/png",
+            schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "200", description = "The bitstream", content = @Content(mediaType = BITSTREAM_TYPE,
+            schema = @Schema(type = SchemaType.STRING, format = "binary")), headers = {
+                @Header(name = "X-Lic-Size", description = "bitstream bytes"),
+                @Header(name = "X-Lic-Bpp", description = "bits per pixel of the original image"),
+                @Header(name = "X-Lic-Codec-Id"), @Header(name = "X-Lic-Rate"),
+                @Header(name = "X-Lic-Width"), @Header(name = "X-Lic-Height")})
+    @APIResponse(responseCode = "400", description = "INVALID_IMAGE (not a PNG/JPEG), INVALID_ARGUMENT (rate)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "TOO_LARGE: over the image limits", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "BUSY: the memory budget is taken; retry", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    public Response encode(@Parameter(description = "rate index (GET /v1/codecs lists them); absent = the pack's"
+            + " default", schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("rate") String rate,
+            byte[] image) {
         EncodeResult r = operations.encode(image == null ? new byte[0] : image, rate(rate), Cancellation.NONE);
         return Response.ok(r.bitstream(), BITSTREAM_TYPE)
                 .header("X-Lic-Bpp", String.format(Locale.ROOT, "%.6f", r.bitsPerPixel()))
@@ -81,7 +109,25 @@ public class CodecResource {
     @Path("/decode")
     @Consumes(MediaType.WILDCARD)
     @Produces({"image/png", MediaType.APPLICATION_JSON})
-    public Response decode(@QueryParam("adaptor") String adaptor, @QueryParam("version") String version,
+    @Operation(summary = "Decode a bitstream through an adaptor", description = "image adaptors answer image/png;"
+            + " detection and segmentation adaptors answer JSON (DecodeJson). X-Lic-* headers name the image size,"
+            + " codec, adaptor, version and task.")
+    @RequestBody(required = true, content = @Content(mediaType = BITSTREAM_TYPE,
+            schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "200", description = "PNG for image adaptors, JSON for the others", content = {
+        @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecodeJson.class))})
+    @APIResponse(responseCode = "400", description = "INVALID_BITSTREAM, UNSUPPORTED_VERSION, INVALID_ARGUMENT",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "UNKNOWN_ADAPTOR", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    @APIResponse(responseCode = "422", description = "CORRUPT_BITSTREAM", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    public Response decode(
+            @Parameter(description = "adaptor name (GET /v1/adaptors); absent = human") @QueryParam("adaptor")
+            String adaptor,
+            @Parameter(description = "adaptor version; absent or 0 = the active one", schema = @Schema(
+                    type = SchemaType.INTEGER, minimum = "0")) @QueryParam("version") String version,
             byte[] bitstream) {
         return operations.decode(bitstream == null ? new byte[0] : bitstream, adaptor, version(version),
                 Cancellation.NONE, CodecResource::decoded);
@@ -133,6 +179,8 @@ public class CodecResource {
     @GET
     @Path("/codecs")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The loaded codecs", description = "Each codec's rates with the nominal Kodak bpp and PSNR,"
+            + " the default codec and the request limits.")
     public Codecs codecs() {
         var c = operations.codec();
         List<CodecJson> codecs = c.codecIds().stream().sorted().map(c::codecPack).map(CodecJson::of).toList();
@@ -164,6 +212,8 @@ public class CodecResource {
     @GET
     @Path("/adaptors")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The adaptor registry", description = "Every adaptor per codec with its versions (LOADING,"
+            + " READY, FAILED with the reason) and the active one.")
     public AdaptorsJson adaptors() {
         return new AdaptorsJson(operations.codec().registry().list());
     }
