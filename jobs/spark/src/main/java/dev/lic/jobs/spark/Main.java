@@ -29,9 +29,16 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs a command line; returns the exit code (for tests, which cannot let the JVM exit). */
+    /** Runs a command line; returns the exit code. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line printing to {@code out} and {@code err}; returns the exit code (tests use this). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(Main::handle);
         return cli.execute(args);
     }
