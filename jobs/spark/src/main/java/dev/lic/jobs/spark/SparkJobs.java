@@ -13,15 +13,28 @@ public final class SparkJobs {
     private SparkJobs() {}
 
     /**
-     * The session for {@code appName}: on the master given by spark-submit ({@code spark.master}), else on
-     * {@code master}, else in local mode on every core ({@code local[*]}).
+     * The jar executors load the job from when {@code lic-spark} (not spark-submit) runs against a cluster
+     * master: the launcher names the cluster jar here.
+     */
+    static final String CLUSTER_JAR_PROPERTY = "lic.spark.cluster-jar";
+
+    /**
+     * The session for {@code appName}: on {@code master} if given, else on the one spark-submit gives
+     * ({@code spark.master}), else in local mode on every core ({@code local[*]}). Against a cluster master
+     * without {@code spark.jars}, the executors get the jar {@link #CLUSTER_JAR_PROPERTY} names.
      */
     public static SparkSession session(String appName, String master) {
+        SparkConf conf = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
         if (master != null) {
             builder.master(master);
-        } else if (!new SparkConf().contains("spark.master")) {
+        } else if (!conf.contains("spark.master")) {
             builder.master("local[*]");
+        }
+        String effective = master != null ? master : conf.get("spark.master", "local[*]");
+        String clusterJar = System.getProperty(CLUSTER_JAR_PROPERTY);
+        if (!effective.startsWith("local") && clusterJar != null && !conf.contains("spark.jars")) {
+            builder.config("spark.jars", clusterJar);
         }
         return builder.getOrCreate();
     }
