@@ -4,8 +4,12 @@ import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.Limits;
 import dev.lic.core.pack.PackSource;
-import dev.lic.server.store.BitstreamStore;
-import dev.lic.server.store.FileSystemStore;
+import dev.lic.api.LicException;
+import dev.lic.core.bitstream.BitstreamFormat;
+import dev.lic.core.bitstream.BitstreamHeader;
+import dev.lic.store.BitstreamStore;
+import dev.lic.store.EntryDescriber;
+import dev.lic.store.FileSystemStore;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -60,7 +64,18 @@ public class CodecProducer {
         Path root = Path.of(config.store().dir()).toAbsolutePath();
         LOG.infof("filesystem store at %s", root);
         return new FileSystemStore(root, config.limits().maxBitstreamBytes(),
-                new FileSystemStore.Quota(config.store().maxBytes(), config.store().maxObjects()));
+                new FileSystemStore.Quota(config.store().maxBytes(), config.store().maxObjects()),
+                CodecProducer::describe);
+    }
+
+    /** The header fields a store listing shows; null for bytes that are not a valid bitstream. */
+    static EntryDescriber.Header describe(byte[] object) {
+        try {
+            BitstreamHeader h = BitstreamFormat.peekHeader(object);
+            return new EntryDescriber.Header(h.codecId(), h.width(), h.height());
+        } catch (LicException unreadable) {
+            return null;
+        }
     }
 
     static Limits limits(LicConfig config) {
