@@ -1,6 +1,7 @@
 package dev.lic.server;
 
 import dev.lic.core.Codec;
+import dev.lic.store.BitstreamStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,7 +25,12 @@ public class CodecReadiness {
         loaded = true;
     }
 
-    void onStart(@Observes StartupEvent start, Instance<Codec> codec) {
+    /**
+     * Builds the store and the codec at start-up: a store that cannot be used (a missing bucket, refused
+     * credentials) stops the server here with the reason, before it serves anything.
+     */
+    void onStart(@Observes StartupEvent start, Instance<BitstreamStore> store, Instance<Codec> codec) {
+        store.get();
         codec.get().defaultCodecId();
     }
 

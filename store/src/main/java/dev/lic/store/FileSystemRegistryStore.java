@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  * </pre>
  * A version folder appears whole or not at all (written under a dot-named staging folder, fsynced, then
  * renamed); the active record is replaced atomically (temp file, fsync, rename, fsync of the folder).
- * Folders whose names start with a dot are leftovers of an interrupted write or delete and are removed by
- * {@link #listVersions()}. The record's tag is the SHA-256 of its bytes; the compare-and-set is atomic
+ * Folders whose names start with a dot are staging folders, or leftovers of an interrupted write or delete:
+ * never listed, and removed by this store's first {@link #listVersions()} (at start, before it writes;
+ * later listings, such as a replica's polls, leave them alone since a write may be in progress). The record's tag is the SHA-256 of its bytes; the compare-and-set is atomic
  * within this process (one server per folder, as for the bitstream store).
  */
 public final class FileSystemRegistryStore implements RegistryStore {
@@ -40,6 +41,7 @@ public final class FileSystemRegistryStore implements RegistryStore {
     private static final System.Logger LOG = System.getLogger(FileSystemRegistryStore.class.getName());
 
     private final Path dir;
+    private volatile boolean leftoversRemoved;
 
     /** A store at {@code dir}; the folder is created on first use. */
     public FileSystemRegistryStore(Path dir) {
@@ -69,6 +71,8 @@ public final class FileSystemRegistryStore implements RegistryStore {
     @Override
     public List<VersionKey> listVersions() {
         createRoot();
+        boolean removeLeftovers = !leftoversRemoved;
+        leftoversRemoved = true;
         List<VersionKey> found = new ArrayList<>();
         for (Path codec : children(dir)) {
             String codecId = codec.getFileName().toString();
@@ -88,7 +92,9 @@ public final class FileSystemRegistryStore implements RegistryStore {
                 for (Path version : children(adaptor)) {
                     String v = version.getFileName().toString();
                     if (v.startsWith(".") && Files.isDirectory(version)) {
-                        deleteTree(version);
+                        if (removeLeftovers) {
+                            deleteTree(version);
+                        }
                     } else if (RegistryKeys.isVersion(v) && Files.isDirectory(version)) {
                         found.add(new VersionKey(codecId, name, Integer.parseInt(v)));
                     } else if (!v.equals(ACTIVE_FILE) && !v.startsWith(".")) {

@@ -27,6 +27,10 @@ class FileSystemRegistryStoreTest extends RegistryStoreContract {
         Files.write(staging.resolve("manifest.json"), new byte[] {1});
         assertThat(store.listVersions()).isEmpty();
         assertThat(staging).doesNotExist();
+        // Later listings (polls) leave staging folders alone: a write may be in progress.
+        Files.createDirectories(staging);
+        assertThat(store.listVersions()).isEmpty();
+        assertThat(staging).exists();
     }
 
     @Test

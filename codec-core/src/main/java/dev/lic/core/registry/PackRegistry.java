@@ -590,7 +590,9 @@ public final class PackRegistry implements AutoCloseable {
             }
         }
         List<Loaded> drained = new ArrayList<>();
+        Snapshot published;
         synchronized (mutations) {
+            Snapshot start = current.get();
             if (closed) {
                 loaded.values().forEach(list -> list.forEach(v -> {
                     if (v.loaded != null) {
@@ -632,12 +634,18 @@ public final class PackRegistry implements AutoCloseable {
                 }
                 final int activeNow = active;
                 previous = previous.stream().filter(p -> versions.containsKey(p) && p != activeNow).toList();
-                publish(key, versions.isEmpty() ? null : new Entry(versions, active, previous));
+                Entry next = versions.isEmpty() ? null : new Entry(versions, active, previous);
+                if (!java.util.Objects.equals(next, entry)) {
+                    publish(key, next);
+                }
             }
+            published = current.get() == start ? null : current.get();
         }
         seenChangeTag = tag;
         drained.forEach(Loaded::release);
-        LOG.log(System.Logger.Level.INFO, "adaptor registry refreshed from the repository (changed elsewhere)");
+        if (published != null) {
+            LOG.log(System.Logger.Level.INFO, "adaptor registry: took changes made by another server from the repository");
+        }
         return true;
     }
 
