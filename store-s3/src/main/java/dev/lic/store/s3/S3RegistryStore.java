@@ -102,9 +102,7 @@ public final class S3RegistryStore implements RegistryStore, AutoCloseable {
         String where = versionKey(codecId, name, version);
         String upload = uploads.get(where);
         if (upload == null) {
-            upload = s3.get(where + COMMITTED, 256, "reading the marker of " + where)
-                    .map(t -> new String(t.bytes(), StandardCharsets.UTF_8).trim())
-                    .orElseThrow(() -> new NoSuchFileException(where + " (no such version)"));
+            upload = markerUpload(where).orElseThrow(() -> new NoSuchFileException(where + " (no such version)"));
             uploads.put(where, upload);
         }
         String key = where + "/" + upload + "/" + file;
@@ -136,13 +134,25 @@ public final class S3RegistryStore implements RegistryStore, AutoCloseable {
                 s3.put(where + "/" + upload + "/" + file.getKey(), file.getValue(), null, null,
                         "storing " + file.getKey() + " of " + where);
             }
-            s3.put(where + COMMITTED, upload.getBytes(StandardCharsets.UTF_8), null, "*", "committing " + where);
+            try {
+                s3.put(where + COMMITTED, upload.getBytes(StandardCharsets.UTF_8), null, "*", "committing " + where);
+            } catch (LicException e) {
+                // A retried attempt finds the marker its own timed-out attempt wrote: that is success.
+                if (e.kind() != ErrorKind.CONFLICT || !upload.equals(markerUpload(where).orElse(null))) {
+                    throw e;
+                }
+            }
         } catch (LicException e) {
             deleteUnder(where + "/" + upload + "/");
             throw e.kind() == ErrorKind.CONFLICT ? exists(codecId, name, version) : e;
         }
         uploads.put(where, upload);
         changed();
+    }
+
+    private Optional<String> markerUpload(String where) {
+        return s3.get(where + COMMITTED, 256, "reading the marker of " + where)
+                .map(t -> new String(t.bytes(), StandardCharsets.UTF_8).trim());
     }
 
     private static LicException exists(String codecId, String name, int version) {
@@ -198,6 +208,12 @@ public final class S3RegistryStore implements RegistryStore, AutoCloseable {
             tag = expectedTag == null ? s3.put(key, record, null, "*", "writing " + key)
                     : s3.put(key, record, expectedTag, null, "writing " + key);
         } catch (LicException e) {
+            // A retried attempt may find the record its own timed-out attempt wrote: the same bytes are success.
+            Optional<Tagged> now = e.kind() == ErrorKind.CONFLICT ? readActive(codecId, name) : Optional.empty();
+            if (now.isPresent() && java.util.Arrays.equals(now.get().bytes(), record)) {
+                changed();
+                return now.get().tag();
+            }
             if (e.kind() == ErrorKind.CONFLICT) {
                 throw new LicException(ErrorKind.CONFLICT, "the active record of adaptor " + name + " changed"
                         + " meanwhile (another server wrote it); retry");
