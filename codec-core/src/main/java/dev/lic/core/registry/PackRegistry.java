@@ -255,7 +255,19 @@ public final class PackRegistry implements AutoCloseable {
                             + " not READY; version {3} serves", key.name, key.codecId, record.active(), active);
                 }
                 if (active != 0 && (record == null || active != record.active())) {
-                    repository.writeActive(key.codecId, key.name, new AdaptorRepository.ActiveRecord(active, previous));
+                    try {
+                        repository.writeActive(key.codecId, key.name, new AdaptorRepository.ActiveRecord(active,
+                                previous));
+                    } catch (LicException lost) {
+                        // Another server starting on the same store wrote the record first: take its choice.
+                        AdaptorRepository.ActiveRecord theirs = lost.kind() != ErrorKind.CONFLICT ? null
+                                : repository.readActive(key.codecId, key.name).orElse(null);
+                        if (theirs == null || !isReady(entry, theirs.active())) {
+                            throw lost;
+                        }
+                        active = theirs.active();
+                        previous = theirs.previous().stream().filter(entry.versions::containsKey).toList();
+                    }
                 }
                 registry.publish(key, new Entry(entry.versions, active, previous));
             }
@@ -287,7 +299,14 @@ public final class PackRegistry implements AutoCloseable {
                         + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
             }
         }
-        repository.write(id.codecId(), id.name(), id.version(), files);
+        try {
+            repository.write(id.codecId(), id.name(), id.version(), files);
+        } catch (LicException e) {
+            if (e.kind() == ErrorKind.CONFLICT) {
+                return; // another server starting on the same store seeded it first
+            }
+            throw e;
+        }
         LOG.log(System.Logger.Level.INFO, "adaptor repository: added {0} as version {1} of {2}", source.describe(),
                 id.version(), id.name());
     }
