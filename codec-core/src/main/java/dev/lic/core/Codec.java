@@ -92,8 +92,8 @@ public final class Codec implements AutoCloseable {
             }
             Map<String, Integer> channels = new LinkedHashMap<>();
             codecs.forEach((id, c) -> channels.put(id, c.pack.yChannels()));
-            registry = options.adaptorRepositoryDir().isPresent()
-                    ? PackRegistry.open(channels, config, new AdaptorRepository(options.adaptorRepositoryDir().get()),
+            registry = options.adaptorStore().isPresent()
+                    ? PackRegistry.open(channels, config, new AdaptorRepository(options.adaptorStore().get()),
                             options.adaptorPacks())
                     : PackRegistry.inMemory(channels, config, options.adaptorPacks());
         } catch (RuntimeException e) {

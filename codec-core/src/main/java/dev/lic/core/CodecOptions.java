@@ -2,6 +2,8 @@ package dev.lic.core;
 
 import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.PackSource;
+import dev.lic.store.FileSystemRegistryStore;
+import dev.lic.store.RegistryStore;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,13 +21,15 @@ import java.util.Objects;
  * @param useCuda run the ONNX graphs on CUDA when this ONNX Runtime and machine can (else on the CPU, with a
  *     log line); the bitstream never depends on it
  * @param limits size limits for images and bitstreams
- * @param adaptorRepository the folder of the versioned adaptor repository (docs/adaptor-registry.md), or
+ * @param adaptorRepository where the versioned adaptor repository is stored (docs/adaptor-registry.md): a
+ *     folder ({@link FileSystemRegistryStore}) or an object store, or
  *     null to hold adaptors in memory only (then {@code adaptorPacks} are loaded and any failure fails
  *     {@link Codec#open}); with a repository {@code adaptorPacks} are seeded into it when absent
  * @param synthesisTiling how the adaptor graph is split for large images (bounded memory; docs/memory.md)
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
-                           boolean useCuda, Limits limits, Path adaptorRepository, SynthesisTiling synthesisTiling) {
+                           boolean useCuda, Limits limits, RegistryStore adaptorRepository,
+                           SynthesisTiling synthesisTiling) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -94,12 +98,22 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
 
     /** Keeps adaptors in the versioned repository at {@code dir} (created if absent); null = in memory. */
     public CodecOptions withAdaptorRepository(Path dir) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, dir, synthesisTiling);
+        return withAdaptorRepository(dir == null ? null : new FileSystemRegistryStore(dir));
     }
 
-    /** The adaptor repository folder, when there is one. */
-    public Optional<Path> adaptorRepositoryDir() {
+    /** Keeps adaptors in the versioned repository in {@code store}; null = in memory. */
+    public CodecOptions withAdaptorRepository(RegistryStore store) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, store, synthesisTiling);
+    }
+
+    /** Where the adaptor repository is stored, when there is one. */
+    public Optional<RegistryStore> adaptorStore() {
         return Optional.ofNullable(adaptorRepository);
+    }
+
+    /** The adaptor repository folder, when it is on a filesystem. */
+    public Optional<Path> adaptorRepositoryDir() {
+        return adaptorRepository instanceof FileSystemRegistryStore fs ? Optional.of(fs.dir()) : Optional.empty();
     }
 
     public CodecOptions withSynthesisTiling(SynthesisTiling tiling) {

@@ -18,7 +18,7 @@ import dev.lic.proto.v1.EncodeRequest;
 import dev.lic.proto.v1.EncodeResponse;
 import dev.lic.proto.v1.Limits;
 import dev.lic.proto.v1.RateInfo;
-import dev.lic.server.store.BitstreamStore;
+import dev.lic.store.BitstreamStore;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;

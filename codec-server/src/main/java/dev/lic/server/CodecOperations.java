@@ -12,7 +12,7 @@ import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.ImageReader;
 import dev.lic.server.ops.LicMetrics;
-import dev.lic.server.store.BitstreamStore;
+import dev.lic.store.BitstreamStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.OptionalInt;

@@ -4,12 +4,22 @@ import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.Limits;
 import dev.lic.core.pack.PackSource;
+import dev.lic.api.LicException;
+import dev.lic.core.bitstream.BitstreamFormat;
+import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.registry.AdaptorRepository;
-import dev.lic.server.store.BitstreamStore;
-import dev.lic.server.store.FileSystemStore;
+import dev.lic.store.BitstreamStore;
+import dev.lic.store.EntryDescriber;
+import dev.lic.store.FileSystemRegistryStore;
+import dev.lic.store.FileSystemStore;
+import dev.lic.store.RegistryStore;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import dev.lic.store.s3.S3BitstreamStore;
+import dev.lic.store.s3.S3RegistryStore;
+import dev.lic.store.s3.S3Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -34,12 +44,20 @@ public class CodecProducer {
         if (config.packs().adaptors().isPresent()) {
             options = options.withAdaptorPacks(directories(config.packs().adaptors().get()));
         }
-        Path adaptors = Path.of(config.adaptors().dir()).toAbsolutePath();
-        options = options.withAdaptorRepository(adaptors);
-        LOG.infof("adaptor repository at %s", adaptors);
+        RegistryStore registryStore;
+        if (config.store().kind() == LicConfig.Store.Kind.S3) {
+            S3Settings s3 = s3Settings(config);
+            registryStore = new S3RegistryStore(s3);
+            LOG.infof("adaptor repository in %s", s3.where());
+        } else {
+            Path adaptors = Path.of(config.adaptors().dir()).toAbsolutePath();
+            registryStore = new FileSystemRegistryStore(adaptors);
+            LOG.infof("adaptor repository at %s", adaptors);
+        }
+        options = options.withAdaptorRepository(registryStore);
         Codec codec = Codec.open(options);
         LOG.infof("codec packs %s, adaptors %s", codec.codecIds(), codec.adaptors());
-        readiness.loaded(codec, new AdaptorRepository(adaptors));
+        readiness.loaded(codec, new AdaptorRepository(registryStore));
         return codec;
     }
 
@@ -58,10 +76,38 @@ public class CodecProducer {
     @Produces
     @Singleton
     BitstreamStore store(LicConfig config) {
+        if (config.store().kind() == LicConfig.Store.Kind.S3) {
+            S3Settings s3 = s3Settings(config);
+            LOG.infof("S3 store in %s (no quota: the bucket's own limits apply)", s3.where());
+            return new S3BitstreamStore(s3, config.limits().maxBitstreamBytes(), CodecProducer::describe);
+        }
         Path root = Path.of(config.store().dir()).toAbsolutePath();
         LOG.infof("filesystem store at %s", root);
         return new FileSystemStore(root, config.limits().maxBitstreamBytes(),
-                new FileSystemStore.Quota(config.store().maxBytes(), config.store().maxObjects()));
+                new FileSystemStore.Quota(config.store().maxBytes(), config.store().maxObjects()),
+                CodecProducer::describe);
+    }
+
+    /** The header fields a store listing shows; null for bytes that are not a valid bitstream. */
+    static EntryDescriber.Header describe(byte[] object) {
+        try {
+            BitstreamHeader h = BitstreamFormat.peekHeader(object);
+            return new EntryDescriber.Header(h.codecId(), h.width(), h.height());
+        } catch (LicException unreadable) {
+            return null;
+        }
+    }
+
+    /** The S3 settings of {@code lic.store.s3.*}; credentials come from the standard AWS provider chain. */
+    static S3Settings s3Settings(LicConfig config) {
+        LicConfig.Store.S3 s3 = config.store().s3();
+        String bucket = s3.bucket().filter(b -> !b.isBlank()).orElseThrow(() -> new IllegalStateException(
+                "lic.store.kind=s3 needs lic.store.s3.bucket (LIC_STORE_S3_BUCKET)"));
+        long threshold = Math.max(S3Settings.MIN_PART_SIZE, s3.multipartThreshold());
+        S3Settings settings = S3Settings.of(s3.endpoint().filter(e -> !e.isBlank()).map(URI::create), s3.region(),
+                bucket, s3.pathStyle(), s3.prefix().orElse(""));
+        return settings.withRetries(s3.maxAttempts(), settings.baseDelay(), settings.maxDelay(),
+                settings.attemptTimeout()).withMultipart(threshold, (int) Math.min(threshold, 8L << 20));
     }
 
     static Limits limits(LicConfig config) {

@@ -3,6 +3,7 @@ package dev.lic.server;
 import dev.lic.core.Codec;
 import dev.lic.core.registry.AdaptorRepository;
 import dev.lic.server.ops.ServingReadiness;
+import dev.lic.store.BitstreamStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,7 +33,12 @@ public class CodecReadiness {
         loaded = new Loaded(codec, repository);
     }
 
-    void onStart(@Observes StartupEvent start, Instance<Codec> codec) {
+    /**
+     * Builds the store and the codec at start-up: a store that cannot be used (a missing bucket, refused
+     * credentials) stops the server here with the reason, before it serves anything.
+     */
+    void onStart(@Observes StartupEvent start, Instance<BitstreamStore> store, Instance<Codec> codec) {
+        store.get();
         codec.get().defaultCodecId();
     }
 

@@ -28,6 +28,17 @@ public interface LicConfig {
 
     Adaptors adaptors();
 
+    Registry registry();
+
+    interface Registry {
+        /**
+         * How often this server checks whether another server sharing its store changed the adaptor registry
+         * (one read of a small object's tag; a listing only when it changed). 0 = never.
+         */
+        @WithDefault("2s")
+        java.time.Duration pollInterval();
+    }
+
     interface Adaptors {
         /** Root of the versioned adaptor repository: DIR/CODEC_ID/NAME/VERSION/ and DIR/CODEC_ID/NAME/active.json. */
         @WithDefault("lic-data/adaptors")
@@ -54,6 +65,41 @@ public interface LicConfig {
     }
 
     interface Store {
+        /** Where bitstreams and the adaptor registry live: {@code filesystem} (the default) or {@code s3}. */
+        @WithDefault("filesystem")
+        Kind kind();
+
+        enum Kind { FILESYSTEM, S3 }
+
+        /** The S3-compatible object store, with {@code kind=s3} (docs/deployment.md). */
+        S3 s3();
+
+        interface S3 {
+            /** Endpoint of an S3-compatible server (MinIO, Ceph, R2...); absent = AWS S3 for the region. */
+            Optional<String> endpoint();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            /** The bucket; it must exist (the server never creates it) and the credentials must reach it. */
+            Optional<String> bucket();
+
+            /** {@code endpoint/bucket/key} addressing, which most S3-compatible servers need. */
+            @WithDefault("false")
+            boolean pathStyle();
+
+            /** Prepended to every key ("" or ending in '/'): several deployments can share one bucket. */
+            Optional<String> prefix();
+
+            /** Attempts per call, the first included, on 500/503/throttling/connection failures. */
+            @WithDefault("4")
+            int maxAttempts();
+
+            /** Objects from this size up are uploaded in parts (bytes; at least 5 MiB). */
+            @WithDefault("16777216")
+            long multipartThreshold();
+        }
+
         /** Root folder of the filesystem store. */
         @WithDefault("lic-data/store")
         String dir();

@@ -17,7 +17,7 @@ import dev.lic.proto.v1.PutRequest;
 import dev.lic.proto.v1.PutResponse;
 import dev.lic.proto.v1.StoreGrpc;
 import dev.lic.proto.v1.StoredBitstream;
-import dev.lic.server.store.ContentId;
+import dev.lic.store.ContentId;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;

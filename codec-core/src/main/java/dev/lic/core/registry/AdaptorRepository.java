@@ -7,47 +7,38 @@ import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.pack.PackSource;
+import dev.lic.store.FileSystemRegistryStore;
+import dev.lic.store.RegistryStore;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The versioned adaptor repository on a filesystem (docs/adaptor-registry.md):
- * <pre>
- * DIR/CODEC_ID/NAME/VERSION/manifest.json, synthesis.onnx, ...   one folder per pack version
- * DIR/CODEC_ID/NAME/active.json                                 {"active": 2, "previous": [1]}
- * </pre>
- * A version folder appears whole or not at all (written under a dot-named staging folder, fsynced,
- * then renamed); {@code active.json} is replaced atomically (temp file, fsync, rename, fsync of the
- * folder). Folders whose names start with a dot are leftovers of an interrupted write or delete and are
- * removed by {@link #scan()}. Not thread-safe: the registry serializes mutations.
+ * The versioned adaptor repository (docs/adaptor-registry.md) over a {@link RegistryStore}: the filesystem
+ * ({@code DIR/CODEC_ID/NAME/VERSION/...} and {@code DIR/CODEC_ID/NAME/active.json}) or an object store. This
+ * class gives the stored bytes their meaning: pack versions as {@link PackSource}s, and the active record
+ * {@code {"active": 2, "previous": [1]}}. It remembers the tag of each record it last read or wrote and
+ * replaces a record only if it still carries that tag, so two servers sharing one store never overwrite
+ * each other's activation unseen: the second gets CONFLICT. Not thread-safe for mutations: the registry
+ * serializes them.
  */
 public final class AdaptorRepository {
     /** The record of which version serves. */
-    public static final String ACTIVE_FILE = "active.json";
+    public static final String ACTIVE_FILE = FileSystemRegistryStore.ACTIVE_FILE;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
     private static final System.Logger LOG = System.getLogger(AdaptorRepository.class.getName());
 
-    private final Path dir;
+    private final RegistryStore store;
+    /** The tag of each active record as last read or written here; absent = none seen. */
+    private final Map<String, String> tags = new ConcurrentHashMap<>();
 
-    /** A version folder found by {@link #scan()}. */
-    public record StoredVersion(String codecId, String name, int version, Path dir) {
+    /** A stored version, readable as a pack. */
+    public record StoredVersion(String codecId, String name, int version, PackSource source) {
     }
 
     /**
@@ -60,151 +51,99 @@ public final class AdaptorRepository {
         }
     }
 
-    /** Opens (creating it if absent) the repository at {@code dir}. */
+    /** The repository in folder {@code dir} (created on first use). */
     public AdaptorRepository(Path dir) {
-        this.dir = dir.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(this.dir);
-        } catch (IOException e) {
-            throw new LicException(ErrorKind.INTERNAL, "cannot create the adaptor repository " + this.dir + " ("
-                    + e.getClass().getSimpleName() + ")", e);
-        }
+        this(new FileSystemRegistryStore(dir));
     }
 
-    public Path dir() {
-        return dir;
+    public AdaptorRepository(RegistryStore store) {
+        this.store = store;
     }
 
-    /** The folder of one version (it may not exist). */
-    public Path versionDir(String codecId, String name, int version) {
-        return adaptorDir(codecId, name).resolve(Integer.toString(version));
+    public RegistryStore store() {
+        return store;
     }
 
-    private Path adaptorDir(String codecId, String name) {
-        if (!BitstreamHeader.isCodecId(codecId) || name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("not a codec id and adaptor name");
-        }
-        return dir.resolve(codecId).resolve(name);
+    /** Where a version lives, for messages. */
+    public String describe(String codecId, String name, int version) {
+        return store.describe(codecId, name, version);
     }
 
-    /** Whether any folder exists for the adaptor (a version of it was ever stored and not all deleted). */
+    /** Whether anything is stored for the adaptor (a version of it was ever stored and not all deleted). */
     public boolean hasAdaptor(String codecId, String name) {
-        return Files.isDirectory(adaptorDir(codecId, name));
+        return store.hasAdaptor(codecId, name);
     }
 
-    /** Every stored version, in (codec id, name, version) order; removes leftovers of interrupted writes. */
+    /** Every stored version, in (codec id, name, version) order. */
     public List<StoredVersion> scan() {
         List<StoredVersion> found = new ArrayList<>();
-        for (Path codec : children(dir)) {
-            String codecId = codec.getFileName().toString();
-            if (!BitstreamHeader.isCodecId(codecId) || !Files.isDirectory(codec)) {
-                LOG.log(System.Logger.Level.WARNING, "adaptor repository: ignoring {0}", codec);
-                continue;
-            }
-            for (Path adaptor : children(codec)) {
-                String name = adaptor.getFileName().toString();
-                if (!NAME.matcher(name).matches() || !Files.isDirectory(adaptor)) {
-                    LOG.log(System.Logger.Level.WARNING, "adaptor repository: ignoring {0}", adaptor);
-                    continue;
-                }
-                for (Path version : children(adaptor)) {
-                    String v = version.getFileName().toString();
-                    if (v.startsWith(".") && Files.isDirectory(version)) {
-                        deleteTree(version);
-                    } else if (VERSION.matcher(v).matches() && Files.isDirectory(version)) {
-                        found.add(new StoredVersion(codecId, name, Integer.parseInt(v), version));
-                    } else if (!v.equals(ACTIVE_FILE) && !v.startsWith(".")) {
-                        LOG.log(System.Logger.Level.WARNING, "adaptor repository: ignoring {0}", version);
-                    }
-                }
-            }
+        for (RegistryStore.VersionKey key : store.listVersions()) {
+            found.add(new StoredVersion(key.codecId(), key.name(), key.version(),
+                    source(key.codecId(), key.name(), key.version())));
         }
-        found.sort(Comparator.comparing(StoredVersion::codecId).thenComparing(StoredVersion::name)
-                .thenComparingInt(StoredVersion::version));
         return found;
     }
 
-    private static List<Path> children(Path folder) {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
-            stream.forEach(out::add);
-        } catch (IOException e) {
-            throw new LicException(ErrorKind.INTERNAL, "cannot list " + folder + " (" + e.getClass().getSimpleName()
-                    + ")", e);
-        }
-        out.sort(Comparator.naturalOrder());
-        return out;
+    /** A stored version's files, read from the store when the pack loads. */
+    public PackSource source(String codecId, String name, int version) {
+        String where = store.describe(codecId, name, version);
+        return new PackSource() {
+            @Override
+            public byte[] read(String file) throws IOException {
+                PackSource.checkName(file);
+                return store.readFile(codecId, name, version, file);
+            }
+
+            @Override
+            public String describe() {
+                return where;
+            }
+
+            @Override
+            public String toString() {
+                return where;
+            }
+        };
     }
 
     /**
-     * Writes a version folder whole: files into a staging folder, each fsynced, then one rename.
+     * Stores a version whole.
      *
-     * @throws LicException CONFLICT when the version folder exists, INTERNAL on an I/O failure
+     * @return the stored version as a pack source
+     * @throws LicException CONFLICT when the version exists, INTERNAL or UNAVAILABLE when the store fails
      */
-    public Path write(String codecId, String name, int version, Map<String, byte[]> files) {
-        Path target = versionDir(codecId, name, version);
-        if (Files.exists(target)) {
-            throw new LicException(ErrorKind.CONFLICT, "version " + version + " of adaptor " + name + " for codec "
-                    + codecId + " is already stored");
+    public PackSource write(String codecId, String name, int version, Map<String, byte[]> files) {
+        if (!BitstreamHeader.isCodecId(codecId)) {
+            throw new IllegalArgumentException("not a codec id and adaptor name");
         }
-        Path staging = target.resolveSibling(".staging-" + version + "-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(staging);
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                PackSource.checkName(file.getKey());
-                Path path = staging.resolve(file.getKey());
-                try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(file.getValue());
-                    while (buffer.hasRemaining()) {
-                        out.write(buffer);
-                    }
-                    out.force(true);
-                }
-            }
-            fsyncDir(staging);
-            move(staging, target);
-            fsyncDir(target.getParent());
-            return target;
-        } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
-            if (e instanceof LicException lic) {
-                throw lic;
-            }
-            throw new LicException(ErrorKind.INTERNAL, "cannot store version " + version + " of adaptor " + name
-                    + " (" + e.getClass().getSimpleName() + ")", e);
+        for (String file : files.keySet()) {
+            PackSource.checkName(file);
         }
+        store.writeVersion(codecId, name, version, files);
+        return source(codecId, name, version);
     }
 
-    /** Removes a version folder: renamed aside first (one atomic step), then deleted. */
+    /** Removes a version. */
     public void delete(String codecId, String name, int version) {
-        Path target = versionDir(codecId, name, version);
-        if (!Files.exists(target)) {
-            return;
-        }
-        Path aside = target.resolveSibling(".deleted-" + version + "-" + UUID.randomUUID());
-        try {
-            move(target, aside);
-            fsyncDir(target.getParent());
-        } catch (IOException e) {
-            throw new LicException(ErrorKind.INTERNAL, "cannot delete version " + version + " of adaptor " + name
-                    + " (" + e.getClass().getSimpleName() + ")", e);
-        }
-        deleteTree(aside);
+        store.deleteVersion(codecId, name, version);
     }
 
-    /** Removes the adaptor's folder and record once it has no version left. */
+    /** Removes the adaptor and its record once it has no version left. */
     public void deleteAdaptor(String codecId, String name) {
-        deleteTree(adaptorDir(codecId, name));
+        store.deleteAdaptor(codecId, name);
+        tags.remove(key(codecId, name));
     }
 
     /** The active record, empty when there is none or it cannot be read (the registry then picks the newest). */
     public Optional<ActiveRecord> readActive(String codecId, String name) {
-        Path file = adaptorDir(codecId, name).resolve(ACTIVE_FILE);
-        if (!Files.isRegularFile(file)) {
+        Optional<RegistryStore.Tagged> stored = store.readActive(codecId, name);
+        if (stored.isEmpty()) {
+            tags.remove(key(codecId, name));
             return Optional.empty();
         }
+        tags.put(key(codecId, name), stored.get().tag());
         try {
-            JsonNode root = JSON.readTree(Files.readAllBytes(file));
+            JsonNode root = JSON.readTree(stored.get().bytes());
             if (root == null || !root.path("active").isInt()) {
                 throw new IOException("no active version");
             }
@@ -216,65 +155,40 @@ public final class AdaptorRepository {
             });
             return Optional.of(new ActiveRecord(root.path("active").intValue(), previous));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "adaptor repository: {0} cannot be read ({1}); the newest READY"
-                    + " version serves", file, e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "adaptor repository: the active record of {0} ({1}) cannot be read"
+                    + " ({2}); the newest READY version serves", name, codecId, e.getMessage());
             return Optional.empty();
         }
     }
 
-    /** Replaces the active record atomically: temp file, fsync, rename, fsync of the folder. */
+    /**
+     * Replaces the active record if it is still the one this repository last read or wrote.
+     *
+     * @throws LicException CONFLICT when another server changed it meanwhile
+     */
     public void writeActive(String codecId, String name, ActiveRecord record) {
-        Path folder = adaptorDir(codecId, name);
-        Path file = folder.resolve(ACTIVE_FILE);
-        Path temp = folder.resolve("." + ACTIVE_FILE + "-" + UUID.randomUUID());
         ObjectNode root = JSON.createObjectNode();
         root.put("active", record.active());
         record.previous().forEach(root.putArray("previous")::add);
         if (record.previous().isEmpty()) {
             root.putArray("previous");
         }
+        byte[] bytes;
         try {
-            Files.createDirectories(folder);
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
-                out.force(true);
-            }
-            move(temp, file);
-            fsyncDir(folder);
+            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (IOException e) {
-            deleteTree(temp);
-            throw new LicException(ErrorKind.INTERNAL, "cannot write " + file + " (" + e.getClass().getSimpleName()
-                    + ")", e);
+            throw new LicException(ErrorKind.INTERNAL, "cannot serialize the active record", e);
         }
+        String tag = store.writeActive(codecId, name, bytes, tags.get(key(codecId, name)));
+        tags.put(key(codecId, name), tag);
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
+    /** What {@link RegistryStore#changeTag()} says now. */
+    public String changeTag() {
+        return store.changeTag();
     }
 
-    /** Makes a rename or a new entry durable; a platform that cannot open folders (Windows) skips it. */
-    private static void fsyncDir(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot remove {0} ({1})", root, e.getMessage());
-        }
+    private static String key(String codecId, String name) {
+        return codecId + "/" + name;
     }
 }

@@ -230,15 +230,16 @@ public final class PackRegistry implements AutoCloseable {
             for (PackSource source : seeds) {
                 registry.seed(source);
             }
+            registry.seenChangeTag = repository.changeTag();
             Map<Key, Entry> entries = new LinkedHashMap<>();
             for (AdaptorRepository.StoredVersion stored : repository.scan()) {
                 if (!codecChannels.containsKey(stored.codecId())) {
                     LOG.log(System.Logger.Level.WARNING, "adaptor repository: {0} reads codec {1}, which is not"
-                            + " loaded; skipped", stored.dir(), stored.codecId());
+                            + " loaded; skipped", stored.source().describe(), stored.codecId());
                     continue;
                 }
                 Key key = new Key(stored.codecId(), stored.name());
-                Version v = registry.loadStored(key, stored.version(), PackSource.directory(stored.dir()));
+                Version v = registry.loadStored(key, stored.version(), stored.source());
                 Entry entry = entries.get(key);
                 entries.put(key, entry == null ? Entry.of(v) : entry.with(v));
             }
@@ -254,7 +255,19 @@ public final class PackRegistry implements AutoCloseable {
                             + " not READY; version {3} serves", key.name, key.codecId, record.active(), active);
                 }
                 if (active != 0 && (record == null || active != record.active())) {
-                    repository.writeActive(key.codecId, key.name, new AdaptorRepository.ActiveRecord(active, previous));
+                    try {
+                        repository.writeActive(key.codecId, key.name, new AdaptorRepository.ActiveRecord(active,
+                                previous));
+                    } catch (LicException lost) {
+                        // Another server starting on the same store wrote the record first: take its choice.
+                        AdaptorRepository.ActiveRecord theirs = lost.kind() != ErrorKind.CONFLICT ? null
+                                : repository.readActive(key.codecId, key.name).orElse(null);
+                        if (theirs == null || !isReady(entry, theirs.active())) {
+                            throw lost;
+                        }
+                        active = theirs.active();
+                        previous = theirs.previous().stream().filter(entry.versions::containsKey).toList();
+                    }
                 }
                 registry.publish(key, new Entry(entry.versions, active, previous));
             }
@@ -286,18 +299,33 @@ public final class PackRegistry implements AutoCloseable {
                         + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
             }
         }
-        repository.write(id.codecId(), id.name(), id.version(), files);
+        try {
+            repository.write(id.codecId(), id.name(), id.version(), files);
+        } catch (LicException e) {
+            if (e.kind() == ErrorKind.CONFLICT) {
+                return; // another server starting on the same store seeded it first
+            }
+            throw e;
+        }
         LOG.log(System.Logger.Level.INFO, "adaptor repository: added {0} as version {1} of {2}", source.describe(),
                 id.version(), id.name());
     }
 
     private static boolean isReady(Entry entry, int version) {
-        Version v = entry.versions.get(version);
+        return isReady(entry.versions, version);
+    }
+
+    private static boolean isReady(Map<Integer, Version> versions, int version) {
+        Version v = versions.get(version);
         return v != null && v.state == State.READY;
     }
 
     private static int newestReady(Entry entry) {
-        for (Version v : entry.versions.descendingMap().values()) {
+        return newestReady(entry.versions);
+    }
+
+    private static int newestReady(NavigableMap<Integer, Version> versions) {
+        for (Version v : versions.descendingMap().values()) {
             if (v.state == State.READY) {
                 return v.version;
             }
@@ -374,8 +402,7 @@ public final class PackRegistry implements AutoCloseable {
         checkExpected(expected, id);
         checkCodec(upload, id);
         Key key = new Key(id.codecId(), id.name());
-        String where = repository == null ? "upload" : repository.versionDir(key.codecId, key.name, id.version())
-                .toString();
+        String where = repository == null ? "upload" : repository.describe(key.codecId, key.name, id.version());
         synchronized (mutations) {
             Entry entry = current.get().entries.get(key);
             if (entry != null && entry.versions.containsKey(id.version())) {
@@ -408,7 +435,7 @@ public final class PackRegistry implements AutoCloseable {
         PackSource source = upload;
         if (repository != null) {
             try {
-                source = PackSource.directory(repository.write(key.codecId, key.name, version, files));
+                source = repository.write(key.codecId, key.name, version, files);
             } catch (LicException e) {
                 Version failed = new Version(version, State.FAILED, "cannot be stored: " + e.getMessage(), null,
                         upload.describe(), null);
@@ -430,7 +457,12 @@ public final class PackRegistry implements AutoCloseable {
             }
             Entry next = entry.with(v);
             if (v.state == State.READY && (activate || entry.active == 0)) {
-                next = switchTo(key, next, v.version);
+                try {
+                    next = switchTo(key, next, v.version);
+                } catch (LicException e) {
+                    publish(key, next); // READY, listed, not active: the activation lost to another server's
+                    throw e;
+                }
             }
             publish(key, next);
             LOG.log(System.Logger.Level.INFO, "adaptor {0} version {1} for codec {2}: {3}{4}", key.name, v.version,
@@ -531,6 +563,109 @@ public final class PackRegistry implements AutoCloseable {
         if (drained != null) {
             drained.release(); // the registry's reference: closes now, or when the last lease ends
         }
+    }
+
+
+    // ---------------------------------------------------------------- replicas
+
+    /** The repository's change tag when this registry last matched it. */
+    private volatile String seenChangeTag = "";
+
+    /**
+     * Brings this registry in line with its repository after another server sharing it (a replica) changed
+     * it. One cheap read of the repository's change tag when nothing changed; otherwise the stored
+     * versions are listed, new ones loaded and validated (outside the lock; requests go on), versions
+     * deleted elsewhere dropped (their sessions close when their last lease ends), and each adaptor's
+     * active version set from its record when that version is READY here. Called by one thread at a
+     * time (the server's poller); local mutations may run meanwhile.
+     *
+     * @return whether the repository had changed since the last call
+     */
+    public boolean refresh() {
+        if (repository == null || closed) {
+            return false;
+        }
+        String tag = repository.changeTag();
+        if (tag.equals(seenChangeTag)) {
+            return false;
+        }
+        List<AdaptorRepository.StoredVersion> stored = repository.scan();
+        Map<Key, List<AdaptorRepository.StoredVersion>> byKey = new LinkedHashMap<>();
+        for (AdaptorRepository.StoredVersion sv : stored) {
+            if (codecChannels.containsKey(sv.codecId())) {
+                byKey.computeIfAbsent(new Key(sv.codecId(), sv.name()), k -> new ArrayList<>()).add(sv);
+            }
+        }
+        // Load what is stored but not here, outside the lock.
+        Snapshot before = current.get();
+        Map<Key, List<Version>> loaded = new LinkedHashMap<>();
+        for (Map.Entry<Key, List<AdaptorRepository.StoredVersion>> e : byKey.entrySet()) {
+            Entry entry = before.entries.get(e.getKey());
+            for (AdaptorRepository.StoredVersion sv : e.getValue()) {
+                if (entry == null || !entry.versions.containsKey(sv.version())) {
+                    loaded.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                            .add(loadStored(e.getKey(), sv.version(), sv.source()));
+                }
+            }
+        }
+        List<Loaded> drained = new ArrayList<>();
+        Snapshot published;
+        synchronized (mutations) {
+            Snapshot start = current.get();
+            if (closed) {
+                loaded.values().forEach(list -> list.forEach(v -> {
+                    if (v.loaded != null) {
+                        v.loaded.release();
+                    }
+                }));
+                return true;
+            }
+            java.util.Set<Key> keys = new java.util.LinkedHashSet<>(current.get().entries.keySet());
+            keys.addAll(byKey.keySet());
+            for (Key key : keys) {
+                Entry entry = current.get().entries.get(key);
+                TreeMap<Integer, Version> versions = new TreeMap<>(entry == null ? Map.of() : entry.versions);
+                for (Version v : loaded.getOrDefault(key, List.of())) {
+                    if (versions.putIfAbsent(v.version, v) != null && v.loaded != null) {
+                        v.loaded.release(); // registered here meanwhile
+                    }
+                }
+                java.util.Set<Integer> present = new java.util.HashSet<>();
+                byKey.getOrDefault(key, List.of()).forEach(sv -> present.add(sv.version()));
+                AdaptorRepository.ActiveRecord record = repository.readActive(key.codecId, key.name).orElse(null);
+                int active = entry == null ? 0 : entry.active;
+                List<Integer> previous = entry == null ? List.of() : entry.previous;
+                if (record != null && isReady(versions, record.active())) {
+                    active = record.active();
+                    previous = record.previous().stream().filter(versions::containsKey).toList();
+                }
+                for (Version v : List.copyOf(versions.values())) {
+                    boolean storedHere = v.source.equals(repository.describe(key.codecId, key.name, v.version));
+                    if (!present.contains(v.version) && v.state != State.LOADING && storedHere && v.version != active) {
+                        versions.remove(v.version);
+                        if (v.loaded != null) {
+                            drained.add(v.loaded);
+                        }
+                    }
+                }
+                if (!versions.containsKey(active) || versions.get(active).state != State.READY) {
+                    active = newestReady(versions);
+                }
+                final int activeNow = active;
+                previous = previous.stream().filter(p -> versions.containsKey(p) && p != activeNow).toList();
+                Entry next = versions.isEmpty() ? null : new Entry(versions, active, previous);
+                if (!java.util.Objects.equals(next, entry)) {
+                    publish(key, next);
+                }
+            }
+            published = current.get() == start ? null : current.get();
+        }
+        seenChangeTag = tag;
+        drained.forEach(Loaded::release);
+        if (published != null) {
+            LOG.log(System.Logger.Level.INFO, "adaptor registry: took changes made by another server from the repository");
+        }
+        return true;
     }
 
     private volatile boolean closed;

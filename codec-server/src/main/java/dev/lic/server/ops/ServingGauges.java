@@ -2,8 +2,8 @@ package dev.lic.server.ops;
 
 import dev.lic.core.Codec;
 import dev.lic.core.registry.PackRegistry;
-import dev.lic.server.store.BitstreamStore;
-import dev.lic.server.store.FileSystemStore;
+import dev.lic.store.BitstreamStore;
+import dev.lic.store.FileSystemStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -3,7 +3,7 @@ package dev.lic.server.rest;
 import dev.lic.server.CodecOperations;
 import dev.lic.server.LicConfig;
 import dev.lic.server.auth.AdminAuth;
-import dev.lic.server.store.BitstreamStore;
+import dev.lic.store.BitstreamStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

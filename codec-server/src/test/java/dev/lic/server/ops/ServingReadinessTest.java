@@ -7,6 +7,7 @@ import dev.lic.core.CodecOptions;
 import dev.lic.core.TestData;
 import dev.lic.core.pack.PackSource;
 import dev.lic.core.registry.AdaptorRepository;
+import dev.lic.store.FileSystemRegistryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +55,7 @@ class ServingReadinessTest {
             assertThat(ServingReadiness.of(codec, new AdaptorRepository(repo)).up()).isTrue();
         }
         // the stored pack is damaged between two runs: its hash no longer matches the manifest
-        Path graph = new AdaptorRepository(repo).versionDir(CODEC, "detection", 1).resolve("adaptor.onnx");
+        Path graph = new FileSystemRegistryStore(repo).versionDir(CODEC, "detection", 1).resolve("adaptor.onnx");
         byte[] bytes = Files.readAllBytes(graph);
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(graph, bytes);

@@ -1,9 +1,7 @@
-package dev.lic.server.store;
+package dev.lic.store;
 
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
-import dev.lic.core.bitstream.BitstreamFormat;
-import dev.lic.core.bitstream.BitstreamHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.logging.Logger;
 
 /**
  * A directory of content-addressed objects: {@code objects/ab/abcd...}. Writes go to {@code tmp/}, are
@@ -33,7 +30,7 @@ import org.jboss.logging.Logger;
  * start-up and kept by this process, so the store folder should have one server writing to it.
  */
 public final class FileSystemStore implements BitstreamStore {
-    private static final Logger LOG = Logger.getLogger(FileSystemStore.class);
+    private static final System.Logger LOG = System.getLogger(FileSystemStore.class.getName());
 
     /** Store quota; 0 in a field means no limit on it. */
     public record Quota(long maxBytes, long maxObjects) {
@@ -50,15 +47,25 @@ public final class FileSystemStore implements BitstreamStore {
     private final Path tmp;
     private final int maxObjectBytes;
     private final Quota quota;
+    private final EntryDescriber describer;
     /** Bytes and objects stored plus those reserved by Puts in progress; guarded by {@code this}. */
     private long usedBytes;
     private long usedObjects;
 
     public FileSystemStore(Path root, int maxObjectBytes) {
-        this(root, maxObjectBytes, Quota.NONE);
+        this(root, maxObjectBytes, Quota.NONE, EntryDescriber.NONE);
     }
 
     public FileSystemStore(Path root, int maxObjectBytes, Quota quota) {
+        this(root, maxObjectBytes, quota, EntryDescriber.NONE);
+    }
+
+    /**
+     * @param maxObjectBytes a larger stored object is corrupt by definition (never read whole)
+     * @param describer reads the header fields listings show
+     */
+    public FileSystemStore(Path root, int maxObjectBytes, Quota quota, EntryDescriber describer) {
+        this.describer = describer;
         this.objects = root.resolve("objects");
         this.tmp = root.resolve("tmp");
         this.maxObjectBytes = maxObjectBytes;
@@ -246,7 +253,7 @@ public final class FileSystemStore implements BitstreamStore {
 
     /** Logs a path the listing skips; always false, for use in a filter. */
     private boolean skipped(Path p) {
-        LOG.warnf("store listing skips %s: not a stored object", objects.relativize(p));
+        LOG.log(System.Logger.Level.WARNING, "store listing skips {0}: not a stored object", objects.relativize(p));
         return false;
     }
 
@@ -276,12 +283,7 @@ public final class FileSystemStore implements BitstreamStore {
         if (size > maxObjectBytes) {
             return new StoredEntry(id, size, "", 0, 0);
         }
-        try {
-            BitstreamHeader h = BitstreamFormat.peekHeader(Files.readAllBytes(file));
-            return new StoredEntry(id, size, h.codecId(), h.width(), h.height());
-        } catch (LicException unreadable) {
-            return new StoredEntry(id, size, "", 0, 0);
-        }
+        return StoredEntry.of(id, size, describer, Files.readAllBytes(file));
     }
 
     private Path pathOf(String id) {
@@ -324,7 +326,8 @@ public final class FileSystemStore implements BitstreamStore {
                 }
             }
         }
-        LOG.infof("store holds %d objects, %d bytes (quota: %s)", usedObjects, usedBytes, quota);
+        LOG.log(System.Logger.Level.INFO, "store holds {0} objects, {1} bytes (quota: {2})", usedObjects, usedBytes,
+                quota);
     }
 
     private void clearLeftoverTemporaries() throws IOException {

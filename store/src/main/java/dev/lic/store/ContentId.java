@@ -1,4 +1,4 @@
-package dev.lic.server.store;
+package dev.lic.store;
 
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;

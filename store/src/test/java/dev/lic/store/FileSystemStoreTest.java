@@ -1,4 +1,4 @@
-package dev.lic.server.store;
+package dev.lic.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
