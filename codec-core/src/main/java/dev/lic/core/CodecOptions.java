@@ -23,9 +23,13 @@ import java.util.Objects;
  *     null to hold adaptors in memory only (then {@code adaptorPacks} are loaded and any failure fails
  *     {@link Codec#open}); with a repository {@code adaptorPacks} are seeded into it when absent
  * @param synthesisTiling how the adaptor graph is split for large images (bounded memory; docs/memory.md)
+ * @param analysisOnFirstUse create each codec's analysis (encoder) session when the first encode needs it
+ *     instead of in {@link Codec#open}: a process that only decodes (the offline CLI) never loads that
+ *     graph. The server keeps the default, false, so a broken encoder graph fails at start-up
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
-                           boolean useCuda, Limits limits, Path adaptorRepository, SynthesisTiling synthesisTiling) {
+                           boolean useCuda, Limits limits, Path adaptorRepository, SynthesisTiling synthesisTiling,
+                           boolean analysisOnFirstUse) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -45,7 +49,13 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** Options without an adaptor repository (adaptors held in memory) and with the default synthesis tiling. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                         boolean useCuda, Limits limits) {
-        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT);
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT, false);
+    }
+
+    /** Options whose analysis sessions are created in {@link Codec#open}. */
+    public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
+                        boolean useCuda, Limits limits, Path adaptorRepository, SynthesisTiling synthesisTiling) {
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling, false);
     }
 
     public CodecOptions {
@@ -72,29 +82,34 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withCodecPacks(List<PackSource> packs) {
-        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withAdaptorPacks(List<PackSource> packs) {
-        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withIntraOpThreads(int threads) {
-        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withUseCuda(boolean cuda) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withLimits(Limits newLimits) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, adaptorRepository,
-                synthesisTiling);
+                synthesisTiling, analysisOnFirstUse);
     }
 
     /** Keeps adaptors in the versioned repository at {@code dir} (created if absent); null = in memory. */
     public CodecOptions withAdaptorRepository(Path dir) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, dir, synthesisTiling);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, dir,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     /** The adaptor repository folder, when there is one. */
@@ -103,6 +118,13 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withSynthesisTiling(SynthesisTiling tiling) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, tiling);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                tiling, analysisOnFirstUse);
+    }
+
+    /** See {@link #analysisOnFirstUse()}. */
+    public CodecOptions withAnalysisOnFirstUse(boolean onFirstUse) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, onFirstUse);
     }
 }

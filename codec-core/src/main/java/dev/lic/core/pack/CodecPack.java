@@ -2,6 +2,7 @@ package dev.lic.core.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lic.api.LicException;
+import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.entropy.EntropyTables;
 import dev.lic.core.entropy.EntropyTablesFile;
 import dev.lic.core.hyper.HyperSynthesisFile;
@@ -66,6 +67,20 @@ public final class CodecPack {
         this.encoderOnnx = encoderOnnx;
         this.encoder = encoder;
         this.rates = rates;
+    }
+
+    /**
+     * The codec id {@code source}'s manifest declares, reading only the manifest: for choosing which packs
+     * to load. {@link #load} verifies it against the files.
+     *
+     * @throws LicException INVALID_PACK when the manifest cannot be read or declares no codec id
+     */
+    public static String declaredCodecId(PackSource source) {
+        String id = Manifest.text(Manifest.readRoot(source), "codec_id");
+        if (!BitstreamHeader.isCodecId(id)) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "codec_id must be 64 lowercase hex characters");
+        }
+        return id;
     }
 
     public static CodecPack load(PackSource source) {
