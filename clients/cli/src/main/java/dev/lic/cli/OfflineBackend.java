@@ -41,6 +41,7 @@ final class OfflineBackend implements Backend {
     }
 
     private OfflineBackend(CodecOptions options) {
+        NativeLibraryCache.prepare();
         this.options = options;
         this.codec = Codec.open(options);
     }
