@@ -119,7 +119,7 @@ public final class Codec implements AutoCloseable {
         PackRegistry registry = null;
         try {
             for (PackSource source : options.codecPacks()) {
-                CodecPack pack = CodecPack.load(source);
+                CodecPack pack = CodecPack.load(source, options.analysisOnFirstUse());
                 if (codecs.containsKey(pack.codecId())) {
                     throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": codec "
                             + pack.codecId() + " is already loaded");

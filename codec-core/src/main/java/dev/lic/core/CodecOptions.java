@@ -23,9 +23,10 @@ import java.util.Objects;
  *     null to hold adaptors in memory only (then {@code adaptorPacks} are loaded and any failure fails
  *     {@link Codec#open}); with a repository {@code adaptorPacks} are seeded into it when absent
  * @param synthesisTiling how the adaptor graph is split for large images (bounded memory; docs/memory.md)
- * @param analysisOnFirstUse create each codec's analysis (encoder) session when the first encode needs it
- *     instead of in {@link Codec#open}: a process that only decodes (the offline CLI) never loads that
- *     graph. The server keeps the default, false, so a broken encoder graph fails at start-up
+ * @param analysisOnFirstUse read and verify each codec's {@code encoder.onnx} and create its analysis
+ *     session when the first encode needs it, instead of in {@link Codec#open}: a process that only decodes
+ *     (the offline CLI) never loads that graph. The server keeps the default, false, so a broken encoder
+ *     graph fails at start-up
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                            boolean useCuda, Limits limits, Path adaptorRepository, SynthesisTiling synthesisTiling,

@@ -33,7 +33,7 @@ public final class CodecPack {
     private final IntegerHyperSynthesis hyperSynthesis;
     private final EntropyTables entropyTables;
     private final RateGains gains;
-    private final byte[] encoderOnnx;
+    private final Manifest manifest;
     private final EncoderNames encoder;
     private final PackRates rates;
 
@@ -54,7 +54,7 @@ public final class CodecPack {
 
     private CodecPack(PackSource source, int formatVersion, String codecId, String name,
                       Map<String, String> fileHashes, IntegerHyperSynthesis hyperSynthesis,
-                      EntropyTables entropyTables, RateGains gains, byte[] encoderOnnx, EncoderNames encoder,
+                      EntropyTables entropyTables, RateGains gains, Manifest manifest, EncoderNames encoder,
                       PackRates rates) {
         this.source = source;
         this.formatVersion = formatVersion;
@@ -64,7 +64,7 @@ public final class CodecPack {
         this.hyperSynthesis = hyperSynthesis;
         this.entropyTables = entropyTables;
         this.gains = gains;
-        this.encoderOnnx = encoderOnnx;
+        this.manifest = manifest;
         this.encoder = encoder;
         this.rates = rates;
     }
@@ -84,10 +84,22 @@ public final class CodecPack {
     }
 
     public static CodecPack load(PackSource source) {
-        Manifest manifest = Manifest.read(source, FORMAT, FORMAT_VERSIONS);
+        return load(source, false);
+    }
+
+    /**
+     * As {@link #load(PackSource)}; with {@code deferEncoder} {@code encoder.onnx} (the largest file, which
+     * only encoding needs) is read and its hash verified by the first {@link #encoderOnnx()}, which then
+     * throws INVALID_PACK if it is bad. For a process that only decodes.
+     */
+    public static CodecPack load(PackSource source, boolean deferEncoder) {
+        Manifest manifest = Manifest.read(source, FORMAT, FORMAT_VERSIONS,
+                deferEncoder ? java.util.Set.of(ENCODER_FILE) : java.util.Set.of());
         JsonNode root = manifest.root;
         int version = manifest.formatVersion;
-        byte[] encoder = manifest.require(source, ENCODER_FILE);
+        if (!manifest.lists(ENCODER_FILE)) {
+            throw Manifest.invalid(source, ENCODER_FILE, "not listed in " + Manifest.FILE_NAME);
+        }
         byte[] hyper = manifest.require(source, HyperSynthesisFile.FILE_NAME);
         byte[] tables = manifest.require(source, EntropyTablesFile.FILE_NAME);
         byte[] gainsFile = version >= 2 ? manifest.require(source, GainsFile.FILE_NAME) : null;
@@ -114,7 +126,7 @@ public final class CodecPack {
         PackRates rates = PackRates.read(source, root, version, gains == null ? 1 : gains.rateCount());
         String packName = Manifest.text(root, "name");
         return new CodecPack(source, version, id, packName == null ? "" : packName,
-                Collections.unmodifiableMap(manifest.hashes), net, entropy, gains, encoder, names, rates);
+                Collections.unmodifiableMap(manifest.hashes), net, entropy, gains, manifest, names, rates);
     }
 
     private static EncoderNames encoderNames(PackSource source, JsonNode enc, int version) {
@@ -167,7 +179,7 @@ public final class CodecPack {
 
     /** The verified bytes of {@code encoder.onnx}; a copy. */
     public byte[] encoderOnnx() {
-        return encoderOnnx.clone();
+        return manifest.require(source, ENCODER_FILE).clone();
     }
 
     public String encoderInput() {
