@@ -77,10 +77,19 @@ public final class PngWriter {
      * the row above, or -1 for the first row (which has zeros above, so Paeth predicts from the left).
      */
     static void paeth(byte[] p, int at, int up, int stride, int bpp, byte[] out) {
-        for (int i = 0; i < stride; i++) {
-            int a = i >= bpp ? p[at + i - bpp] & 0xFF : 0;
-            int b = up >= 0 ? p[up + i] & 0xFF : 0;
-            int c = up >= 0 && i >= bpp ? p[up + i - bpp] & 0xFF : 0;
+        if (up < 0) { // no row above: Paeth predicts the left neighbour (Sub)
+            for (int i = 0; i < stride; i++) {
+                out[i + 1] = (byte) (p[at + i] - (i >= bpp ? p[at + i - bpp] : 0));
+            }
+            return;
+        }
+        for (int i = 0; i < bpp; i++) { // no left neighbours: Paeth predicts the one above (Up)
+            out[i + 1] = (byte) (p[at + i] - p[up + i]);
+        }
+        for (int i = bpp; i < stride; i++) {
+            int a = p[at + i - bpp] & 0xFF;
+            int b = p[up + i] & 0xFF;
+            int c = p[up + i - bpp] & 0xFF;
             out[i + 1] = (byte) (p[at + i] - paethPredictor(a, b, c));
         }
     }
