@@ -24,7 +24,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-
 /**
  * Runs codec-core with the packs shipped in the jars: no server needed. {@link #forEncode} and
  * {@link #forDecode} load only what the work needs (start-up is most of a one-image run): encoding the
