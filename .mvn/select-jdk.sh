@@ -2,6 +2,9 @@
 # quarkus:run) runs on a JDK >= 21. Keeps JAVA_HOME if it already points to one; otherwise takes the
 # newest JDK >= 21 found in the usual install folders. Prints why it fails if there is none.
 lic_java_major() {
+  # The JDK's release file says it without starting a JVM (JAVA_VERSION="25.0.3", or "1.8.0_x" for 8).
+  lic_v=$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9][0-9]*\).*/\2/p' "$1/release" 2>/dev/null | head -n 1)
+  if [ -n "$lic_v" ]; then echo "$lic_v"; return; fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }

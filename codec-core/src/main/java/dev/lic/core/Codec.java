@@ -57,7 +57,45 @@ public final class Codec implements AutoCloseable {
     private final ExecutorService hyperExecutor;
     private final SynthesisTiling tiling;
 
-    private record LoadedCodec(CodecPack pack, AnalysisSession analysis, HyperPrior hyper) {
+    /** A codec pack with its integer h_s and its analysis session, created in open or on first use. */
+    private static final class LoadedCodec {
+        final CodecPack pack;
+        final HyperPrior hyper;
+        private final SessionConfig config;
+        private volatile AnalysisSession analysis;
+
+        LoadedCodec(CodecPack pack, HyperPrior hyper, SessionConfig config, boolean analysisNow) {
+            this.pack = pack;
+            this.hyper = hyper;
+            this.config = config;
+            if (analysisNow) {
+                analysis = new AnalysisSession(pack, config);
+            }
+        }
+
+        AnalysisSession analysis() {
+            AnalysisSession a = analysis;
+            if (a == null) {
+                synchronized (this) {
+                    a = analysis;
+                    if (a == null) {
+                        a = new AnalysisSession(pack, config);
+                        analysis = a;
+                    }
+                }
+            }
+            return a;
+        }
+
+        boolean analysisLoaded() {
+            return analysis != null;
+        }
+
+        synchronized void close() {
+            if (analysis != null) {
+                analysis.close();
+            }
+        }
     }
 
     private Codec(Limits limits, Map<String, LoadedCodec> codecs, PackRegistry registry,
@@ -81,14 +119,14 @@ public final class Codec implements AutoCloseable {
         PackRegistry registry = null;
         try {
             for (PackSource source : options.codecPacks()) {
-                CodecPack pack = CodecPack.load(source);
+                CodecPack pack = CodecPack.load(source, options.analysisOnFirstUse());
                 if (codecs.containsKey(pack.codecId())) {
                     throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": codec "
                             + pack.codecId() + " is already loaded");
                 }
                 EntropyTables tables = pack.entropyTables();
                 HyperPrior hyper = new HyperPrior(pack.hyperSynthesis(), tables.scaleIndexer());
-                codecs.put(pack.codecId(), new LoadedCodec(pack, new AnalysisSession(pack, config), hyper));
+                codecs.put(pack.codecId(), new LoadedCodec(pack, hyper, config, !options.analysisOnFirstUse()));
             }
             Map<String, Integer> channels = new LinkedHashMap<>();
             codecs.forEach((id, c) -> channels.put(id, c.pack.yChannels()));
@@ -97,7 +135,7 @@ public final class Codec implements AutoCloseable {
                             options.adaptorPacks())
                     : PackRegistry.inMemory(channels, config, options.adaptorPacks());
         } catch (RuntimeException e) {
-            codecs.values().forEach(c -> c.analysis.close());
+            codecs.values().forEach(LoadedCodec::close);
             if (registry != null) {
                 registry.close();
             }
@@ -159,7 +197,7 @@ public final class Codec implements AutoCloseable {
         int height = image.height();
         cancellation.check("analysis");
         long t1 = System.nanoTime();
-        AnalysisSession.Latents latents = codec.analysis.run(image, rate, cancellation);
+        AnalysisSession.Latents latents = codec.analysis().run(image, rate, cancellation);
         image = null; // the planes are the largest buffer of an encode: let them go before h_s
         int[] zHat = LatentQuantizer.roundZ(latents.z());
         cancellation.check("hyper-synthesis");
@@ -299,6 +337,16 @@ public final class Codec implements AutoCloseable {
         return codec(codecId).pack;
     }
 
+    /**
+     * Whether codec {@code codecId}'s analysis (encoder) session exists: always after {@link #open}, unless
+     * {@link CodecOptions#analysisOnFirstUse()}, then after the first encode with it.
+     *
+     * @throws LicException UNKNOWN_CODEC
+     */
+    public boolean analysisLoaded(String codecId) {
+        return codec(codecId).analysisLoaded();
+    }
+
     /** The READY adaptor versions, per codec newest version first (a snapshot of {@link #registry()}). */
     public List<AdaptorInfo> adaptors() {
         List<AdaptorInfo> infos = new ArrayList<>();
@@ -321,7 +369,7 @@ public final class Codec implements AutoCloseable {
 
     @Override
     public void close() {
-        codecs.values().forEach(c -> c.analysis.close());
+        codecs.values().forEach(LoadedCodec::close);
         registry.close();
         if (hyperExecutor != null) {
             hyperExecutor.shutdown();

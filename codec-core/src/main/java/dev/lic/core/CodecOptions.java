@@ -26,10 +26,14 @@ import java.util.Objects;
  *     null to hold adaptors in memory only (then {@code adaptorPacks} are loaded and any failure fails
  *     {@link Codec#open}); with a repository {@code adaptorPacks} are seeded into it when absent
  * @param synthesisTiling how the adaptor graph is split for large images (bounded memory; docs/memory.md)
+ * @param analysisOnFirstUse read and verify each codec's {@code encoder.onnx} and create its analysis
+ *     session when the first encode needs it, instead of in {@link Codec#open}: a process that only decodes
+ *     (the offline CLI) never loads that graph. The server keeps the default, false, so a broken encoder
+ *     graph fails at start-up
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                            boolean useCuda, Limits limits, RegistryStore adaptorRepository,
-                           SynthesisTiling synthesisTiling) {
+                           SynthesisTiling synthesisTiling, boolean analysisOnFirstUse) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -49,7 +53,13 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** Options without an adaptor repository (adaptors held in memory) and with the default synthesis tiling. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                         boolean useCuda, Limits limits) {
-        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT);
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT, false);
+    }
+
+    /** Options whose analysis sessions are created in {@link Codec#open}. */
+    public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
+                        boolean useCuda, Limits limits, RegistryStore adaptorRepository, SynthesisTiling synthesisTiling) {
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling, false);
     }
 
     public CodecOptions {
@@ -76,24 +86,28 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withCodecPacks(List<PackSource> packs) {
-        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withAdaptorPacks(List<PackSource> packs) {
-        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withIntraOpThreads(int threads) {
-        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withUseCuda(boolean cuda) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository, synthesisTiling);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse);
     }
 
     public CodecOptions withLimits(Limits newLimits) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, adaptorRepository,
-                synthesisTiling);
+                synthesisTiling, analysisOnFirstUse);
     }
 
     /** Keeps adaptors in the versioned repository at {@code dir} (created if absent); null = in memory. */
@@ -103,7 +117,8 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
 
     /** Keeps adaptors in the versioned repository in {@code store}; null = in memory. */
     public CodecOptions withAdaptorRepository(RegistryStore store) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, store, synthesisTiling);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, store, synthesisTiling,
+                analysisOnFirstUse);
     }
 
     /** Where the adaptor repository is stored, when there is one. */
@@ -117,6 +132,13 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     }
 
     public CodecOptions withSynthesisTiling(SynthesisTiling tiling) {
-        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, tiling);
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                tiling, analysisOnFirstUse);
+    }
+
+    /** See {@link #analysisOnFirstUse()}. */
+    public CodecOptions withAnalysisOnFirstUse(boolean onFirstUse) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, onFirstUse);
     }
 }

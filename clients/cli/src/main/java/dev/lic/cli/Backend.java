@@ -16,7 +16,25 @@ interface Backend extends AutoCloseable {
     }
 
     /** Decodes through version {@code adaptorVersion} of {@code adaptor}; 0 means the active one. */
-    Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion);
+    default Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
+        return decode(bitstream, adaptor, adaptorVersion, ImageForm.png);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, int)}; an image comes as {@code form}: with {@link ImageForm#raw} the
+     * response carries no PNG and {@link Decoded#rgb()} the pixels.
+     */
+    Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form);
+
+    /** Estimated peak memory of decoding {@code bitstream} in this process; 0 when a server does the work. */
+    default long decodeMemory(byte[] bitstream) {
+        return 0;
+    }
+
+    /** Estimated peak memory of encoding {@code image} in this process; 0 when a server does the work. */
+    default long encodeMemory(byte[] image) {
+        return 0;
+    }
 
     /** The codec packs (with their rates), adaptors and limits this backend serves. */
     DescribeResponse describe();
@@ -27,8 +45,15 @@ interface Backend extends AutoCloseable {
     record Encoded(byte[] bitstream, int width, int height, double bpp, String codecId, int rateIndex,
                    String storedId) {}
 
-    /** A decode's response, typed by the adaptor's task ({@code DecodeResponse.output}). */
-    record Decoded(DecodeResponse response) {
+    /**
+     * A decode's response, typed by the adaptor's task ({@code DecodeResponse.output}); {@code rgb} holds an
+     * image's pixels ({@code [height][width][3]}) when they were asked for raw, else null.
+     */
+    record Decoded(DecodeResponse response, byte[] rgb) {
+        Decoded(DecodeResponse response) {
+            this(response, null);
+        }
+
         byte[] png() {
             return response.getPng().toByteArray();
         }

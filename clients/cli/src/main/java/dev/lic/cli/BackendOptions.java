@@ -1,5 +1,7 @@
 package dev.lic.cli;
 
+import dev.lic.core.CodecOptions;
+import java.util.Set;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -11,7 +13,22 @@ final class BackendOptions {
     @Option(names = "--offline", description = "run the codec in this process instead of calling a server")
     boolean offline;
 
+    /** Offline: every bundled pack. */
     Backend open() {
         return offline ? new OfflineBackend() : new RemoteBackend(server.connect());
+    }
+
+    /** Offline: what encoding needs, {@code threads} per image (0: codec-core's default). */
+    Backend openForEncode(int threads) {
+        return offline ? OfflineBackend.forEncode(orDefault(threads)) : new RemoteBackend(server.connect());
+    }
+
+    /** Offline: what decoding bitstreams of {@code codecIds} needs, {@code threads} per image (0: default). */
+    Backend openForDecode(Set<String> codecIds, int threads) {
+        return offline ? OfflineBackend.forDecode(codecIds, orDefault(threads)) : new RemoteBackend(server.connect());
+    }
+
+    private static int orDefault(int threads) {
+        return threads > 0 ? threads : CodecOptions.defaults().intraOpThreads();
     }
 }

@@ -1,14 +1,21 @@
 package dev.lic.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lic.api.Adaptors;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
 import dev.lic.client.LicClient;
 import dev.lic.proto.v1.DecodeResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,22 +24,30 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = "Decode a bitstream file, or a stored one (--id), through an adaptor.")
+        description = "Decode bitstreams (files, or folders searched recursively), or a stored one (--id), through an adaptor.")
 final class DecodeCommand implements Callable<Integer> {
+    /** What a folder's files must end with to be decoded. */
+    static final Set<String> BITSTREAM_EXTENSIONS = Set.of(".lic");
+
     @Spec
     CommandSpec spec;
 
     @Mixin
     BackendOptions backend;
 
-    @Parameters(index = "0", arity = "0..1", description = "bitstream file (.lic)")
-    Path input;
+    @Mixin
+    BatchOptions batch;
+
+    @Parameters(arity = "0..*", paramLabel = "INPUT", description = "bitstream files (.lic), or folders of them (*.lic, recursively)")
+    List<Path> inputs;
 
     @Option(names = "--id", description = "decode the stored bitstream with this id (server only)")
     String id;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "output: PNG (image adaptors), JSON (detection); segmentation: JSON, or with a .png name an "
-                    + "8-bit class-index PNG plus the JSON beside it")
+    @Option(names = {"-o", "--output"}, required = true, description = "one bitstream: the output file, - for stdout; "
+            + "PNG (image adaptors; raw RGB with --format raw), JSON (detection); segmentation: JSON, or with a .png "
+            + "name an 8-bit class-index PNG plus the JSON beside it. Folders or several bitstreams: a folder (created "
+            + "if absent) that gets <name>.png (.rgb raw, .json detection; segmentation .png + .json), keeping sub-folders")
     Path output;
 
     @Option(names = "--adaptor", defaultValue = Adaptors.DEFAULT_NAME,
@@ -43,37 +58,140 @@ final class DecodeCommand implements Callable<Integer> {
             description = "adaptor version (`lic adaptors list`); 0, the default, is the active one")
     int adaptorVersion;
 
+    @Option(names = "--format", defaultValue = "png", paramLabel = "png|raw",
+            description = "images as PNG (default) or as raw interleaved 8-bit RGB, row by row, no header (.rgb; "
+                    + "width and height are printed): for programs that want pixels, not a file")
+    ImageForm format;
+
     @Override
     public Integer call() throws Exception {
         if (adaptorVersion < 0) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "--adaptor-version must be 0 (active) or more");
         }
-        if ((input == null) == (id == null)) {
+        List<Path> files = inputs == null ? List.of() : inputs;
+        batch.check();
+        if (files.isEmpty() == (id == null)) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "give a bitstream file or --id, not both");
         }
-        Backend.Decoded d;
         if (id != null) {
-            if (backend.offline) {
-                throw new LicException(ErrorKind.INVALID_ARGUMENT, "--id needs a server; drop --offline");
+            return decodeStored();
+        }
+        boolean toFolder = files.size() > 1 || Files.isDirectory(files.get(0)) || Files.isDirectory(output);
+        if (!toFolder && !batch.json) {
+            byte[] bitstream = Files.readAllBytes(files.get(0));
+            Backend.Decoded d;
+            try (Backend b = backend.openForDecode(codecIds(List.of(bitstream)), 0)) {
+                d = b.decode(bitstream, adaptor, adaptorVersion, format);
             }
-            try (LicClient client = backend.server.connect()) {
-                DecodeResponse r = client.decodeStored(id, adaptor, adaptorVersion);
-                d = new Backend.Decoded(r);
+            return report(d);
+        }
+        List<InputFiles.Item> items = toFolder ? InputFiles.expand(files, BITSTREAM_EXTENSIONS, output)
+                : List.of(new InputFiles.Item(files.get(0), null, null));
+        if (items.isEmpty()) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "no bitstreams (*.lic) in " + files);
+        }
+        return decodeAll(items);
+    }
+
+    private int decodeStored() throws IOException {
+        if (backend.offline) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--id needs a server; drop --offline");
+        }
+        Backend.Decoded d;
+        try (LicClient client = backend.server.connect()) {
+            DecodeResponse r = client.decodeStored(id, adaptor, adaptorVersion);
+            d = format == ImageForm.raw ? RawPixels.fromPng(r) : new Backend.Decoded(r);
+        }
+        return report(d);
+    }
+
+    /** Writes one decode to {@code -o} (or stdout) and prints what was written, as {@code lic decode} always has. */
+    private int report(Backend.Decoded d) throws IOException {
+        boolean toStdout = output.toString().equals("-");
+        List<Path> written;
+        PrintWriter info = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        if (toStdout) {
+            Path temp = Files.createTempFile("lic-decode", ".out");
+            try {
+                written = TaskOutputFiles.write(d, temp);
+                for (Path p : written) {
+                    System.out.write(Files.readAllBytes(p));
+                    Files.deleteIfExists(p);
+                }
+                System.out.flush();
+                written = List.of(Path.of("-"));
+            } finally {
+                Files.deleteIfExists(temp);
             }
         } else {
-            try (Backend b = backend.open()) {
-                d = b.decode(Files.readAllBytes(input), adaptor, adaptorVersion);
-            }
+            written = TaskOutputFiles.write(d, output);
         }
-        List<Path> written = TaskOutputFiles.write(d.response(), output);
         String what = switch (d.response().getOutputCase()) {
             case DETECTIONS -> ", " + d.response().getDetections().getDetectionsCount() + " detections";
             case SEGMENTATION -> ", " + d.response().getSegmentation().getLabelsCount() + " classes";
-            default -> "";
+            default -> d.rgb() != null ? ", raw RGB" : "";
         };
-        spec.commandLine().getOut().printf("%s: %dx%d via %s v%d%s%n", written.stream().map(Path::toString)
-                .collect(java.util.stream.Collectors.joining(", ")), d.width(), d.height(), d.adaptor(),
-                d.adaptorVersion(), what);
+        info.printf("%s: %dx%d via %s v%d%s%n", written.stream().map(Path::toString)
+                .collect(Collectors.joining(", ")), d.width(), d.height(), d.adaptor(), d.adaptorVersion(), what);
+        info.flush();
         return 0;
+    }
+
+    private int decodeAll(List<InputFiles.Item> items) throws Exception {
+        Set<String> codecIds = new HashSet<>();
+        for (InputFiles.Item item : items) {
+            if (item.failure() == null) {
+                codecIds.addAll(codecIds(List.of(headerOf(item.input()))));
+            }
+        }
+        MemoryBudget budget = new MemoryBudget(batch.memoryMb);
+        try (Backend b = backend.openForDecode(codecIds, batch.threadsPerImage())) {
+            return new BatchRun("decode", batch, spec.commandLine().getOut()).run(items, output, item -> {
+                long t0 = System.nanoTime();
+                byte[] bitstream = Files.readAllBytes(item.input());
+                Backend.Decoded d;
+                try (MemoryBudget.Ticket ticket = budget.acquire(b.decodeMemory(bitstream))) {
+                    d = b.decode(bitstream, adaptor, adaptorVersion, format);
+                }
+                Path target = item.outputBase() == null ? output : item.outputBase().resolveSibling(
+                        item.outputBase().getFileName() + TaskOutputFiles.extension(d, format));
+                EncodeCommand.createParent(target);
+                List<Path> written = TaskOutputFiles.write(d, target);
+                long bytesOut = 0;
+                for (Path p : written) {
+                    bytesOut += Files.size(p);
+                }
+                long pixels = (long) d.width() * d.height();
+                double bpp = pixels == 0 ? 0 : bitstream.length * 8.0 / pixels;
+                DecodeResponse r = d.response();
+                ObjectNode json = BatchRun.okJson(item.input(), written, System.nanoTime() - t0);
+                json.put("width", d.width()).put("height", d.height()).put("bytes", bitstream.length)
+                        .put("bytes_out", bytesOut).put("bpp", bpp).put("codec_id", r.getCodecId())
+                        .put("adaptor", d.adaptor()).put("version", d.adaptorVersion())
+                        .put("task", r.getTask().isEmpty() ? "image" : r.getTask());
+                return new Outcome(item.input(), json, pixels, bitstream.length, bytesOut, bpp, null);
+            });
+        }
+    }
+
+    /** The codec ids the bitstreams name (offline, only those packs are loaded). */
+    private static Set<String> codecIds(List<byte[]> headers) {
+        Set<String> ids = new HashSet<>();
+        for (byte[] h : headers) {
+            String codecId = OfflineBackend.codecIdOf(h);
+            if (codecId != null) {
+                ids.add(codecId);
+            }
+        }
+        return ids;
+    }
+
+    /** The first 40 bytes of a file (magic to codec id), or none when it cannot be read: it fails later. */
+    private static byte[] headerOf(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(40);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 }

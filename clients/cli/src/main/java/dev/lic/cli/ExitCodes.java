@@ -5,6 +5,8 @@ import dev.lic.api.ErrorKind;
 /** Process exit codes per error kind (docs/errors.md). */
 final class ExitCodes {
     static final int IO_ERROR = 12;
+    /** A batch (several files or folders) in which files failed for different reasons; the summary lists them. */
+    static final int SOME_FAILED = 17;
 
     private ExitCodes() {}
 

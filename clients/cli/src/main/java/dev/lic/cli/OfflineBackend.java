@@ -6,19 +6,91 @@ import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
+import dev.lic.core.MemoryModel;
+import dev.lic.core.bitstream.BitstreamHeader;
+import dev.lic.core.image.ImageReader;
+import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
+import dev.lic.core.pack.PackSource;
 import dev.lic.proto.v1.AdaptorInfo;
 import dev.lic.proto.v1.CodecInfo;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.Limits;
 import dev.lic.proto.v1.RateInfo;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Runs codec-core with the packs shipped in the jars: no server needed. */
+/**
+ * Runs codec-core with the packs shipped in the jars: no server needed. {@link #forEncode} and
+ * {@link #forDecode} load only what the work needs (start-up is most of a one-image run): encoding the
+ * default codec pack without adaptors, decoding the codec packs the bitstreams name with their adaptors and
+ * without the analysis graph.
+ */
 final class OfflineBackend implements Backend {
-    private final CodecOptions options = CodecOptions.defaults();
-    private final Codec codec = Codec.open(options);
+    private final CodecOptions options;
+    private final Codec codec;
+
+    /** Every bundled pack, as the server loads them (for {@code info}, {@code roundtrip}). */
+    OfflineBackend() {
+        this(CodecOptions.defaults());
+    }
+
+    private OfflineBackend(CodecOptions options) {
+        NativeLibraryCache.prepare();
+        this.options = options;
+        this.codec = Codec.open(options);
+    }
+
+    /** The default codec pack only, no adaptors; {@code threads} per image (ONNX Runtime and h_s). */
+    static OfflineBackend forEncode(int threads) {
+        return new OfflineBackend(CodecOptions.defaults().withIntraOpThreads(threads)
+                .withCodecPacks(List.of(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK)))
+                .withAdaptorPacks(List.of()));
+    }
+
+    /**
+     * The bundled codec packs among {@code codecIds} (the ids the bitstreams name; when none is bundled, the
+     * default pack, so that those bitstreams fail as UNKNOWN_CODEC) and their adaptors; analysis graphs are
+     * not loaded.
+     */
+    static OfflineBackend forDecode(Set<String> codecIds, int threads) {
+        CodecOptions defaults = CodecOptions.defaults();
+        List<PackSource> codecs = defaults.codecPacks().stream()
+                .filter(p -> codecIds.contains(CodecPack.declaredCodecId(p))).toList();
+        if (codecs.isEmpty()) {
+            codecs = defaults.codecPacks().subList(0, 1);
+        }
+        Set<String> loaded = codecs.stream().map(CodecPack::declaredCodecId).collect(Collectors.toSet());
+        List<PackSource> adaptors = defaults.adaptorPacks().stream()
+                .filter(p -> loaded.contains(AdaptorPack.identify(p).codecId())).toList();
+        return new OfflineBackend(defaults.withIntraOpThreads(threads).withCodecPacks(codecs)
+                .withAdaptorPacks(adaptors).withAnalysisOnFirstUse(true));
+    }
+
+    /** The codec id a bitstream names (bytes 8..39 of its header, docs/bitstream.md); null when too short. */
+    static String codecIdOf(byte[] bitstreamStart) {
+        return bitstreamStart.length < 40 ? null : HexFormat.of().formatHex(bitstreamStart, 8, 40);
+    }
+
+    @Override
+    public long decodeMemory(byte[] bitstream) {
+        try {
+            BitstreamHeader h = codec.inspect(bitstream);
+            return MemoryModel.decodeBytes(h.width(), h.height(), codec.synthesisTiling());
+        } catch (LicException e) {
+            return MemoryModel.FIXED_BYTES; // the decode itself will fail with the reason
+        }
+    }
+
+    @Override
+    public long encodeMemory(byte[] image) {
+        int[] size = ImageReader.size(image);
+        return size == null ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1]);
+    }
 
     @Override
     public Encoded encode(byte[] image, OptionalInt rateIndex, boolean store) {
@@ -30,10 +102,13 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
-    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
+    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form) {
         DecodeResult r = codec.decode(bitstream, adaptor, adaptorVersion);
-        return new Decoded(TaskOutputs.fill(DecodeResponse.newBuilder(), r).setWidth(r.width()).setHeight(r.height())
-                .setCodecId(r.codecId()).setAdaptor(r.adaptorName()).setAdaptorVersion(r.adaptorVersion()).build());
+        boolean raw = form == ImageForm.raw && r.image() != null;
+        DecodeResponse.Builder response = raw ? DecodeResponse.newBuilder().setTask(r.task())
+                : TaskOutputs.fill(DecodeResponse.newBuilder(), r);
+        return new Decoded(response.setWidth(r.width()).setHeight(r.height()).setCodecId(r.codecId())
+                .setAdaptor(r.adaptorName()).setAdaptorVersion(r.adaptorVersion()).build(), raw ? r.rgb() : null);
     }
 
     /** What the server's Describe would say with the same packs; no image-bytes limit applies in process. */

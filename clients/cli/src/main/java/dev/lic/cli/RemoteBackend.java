@@ -21,9 +21,9 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion) {
+    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form) {
         DecodeResponse r = client.decode(bitstream, adaptor, adaptorVersion);
-        return new Decoded(r);
+        return form == ImageForm.raw ? RawPixels.fromPng(r) : new Decoded(r);
     }
 
     @Override

@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lic.core.image.PngWriter;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.Detection;
 import dev.lic.proto.v1.SegmentationMap;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * What {@code lic decode} writes for each task (docs/adaptor-pack.md, "Command line"): the PNG for
@@ -25,6 +24,31 @@ final class TaskOutputFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private TaskOutputFiles() {
+    }
+
+    /**
+     * Writes a decode's output: its raw pixels when it has them ({@link ImageForm#raw}), else as
+     * {@link #write(DecodeResponse, Path)}; returns the files written.
+     */
+    static List<Path> write(Backend.Decoded d, Path output) throws IOException {
+        if (d.rgb() != null) {
+            Files.write(output, d.rgb());
+            return List.of(output);
+        }
+        return write(d.response(), output);
+    }
+
+    /**
+     * The extension of {@code lic decode}'s output for this response in a folder: {@code .png} or
+     * {@code .rgb} for images, {@code .json} for detections, for a segmentation {@code .png} (the class map,
+     * the JSON beside it) or, with {@code --format raw}, {@code .json} alone (the map inline).
+     */
+    static String extension(Backend.Decoded d, ImageForm form) {
+        return switch (d.response().getOutputCase()) {
+            case DETECTIONS -> ".json";
+            case SEGMENTATION -> form == ImageForm.png ? ".png" : ".json";
+            default -> d.rgb() != null ? ImageForm.raw.extension() : ImageForm.png.extension();
+        };
     }
 
     /** Writes the response's output; returns the files written. */
@@ -60,11 +84,8 @@ final class TaskOutputFiles {
                 Path jsonPath = output;
                 String name = output.getFileName().toString();
                 if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") && map.getBytesPerPixel() == 1) {
-                    BufferedImage image = new BufferedImage(map.getWidth(), map.getHeight(),
-                            BufferedImage.TYPE_BYTE_GRAY);
-                    image.getRaster().setDataElements(0, 0, map.getWidth(), map.getHeight(),
-                            map.getClasses().toByteArray());
-                    ImageIO.write(image, "png", output.toFile());
+                    Files.write(output, PngWriter.writeGrey(map.getClasses().toByteArray(), map.getWidth(),
+                            map.getHeight()));
                     written.add(output);
                     jsonPath = output.resolveSibling(name.substring(0, name.length() - 4) + ".json");
                     json.put("class_map_png", output.getFileName().toString());

@@ -2,6 +2,7 @@ package dev.lic.core.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lic.api.LicException;
+import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.entropy.EntropyTables;
 import dev.lic.core.entropy.EntropyTablesFile;
 import dev.lic.core.hyper.HyperSynthesisFile;
@@ -32,7 +33,7 @@ public final class CodecPack {
     private final IntegerHyperSynthesis hyperSynthesis;
     private final EntropyTables entropyTables;
     private final RateGains gains;
-    private final byte[] encoderOnnx;
+    private final Manifest manifest;
     private final EncoderNames encoder;
     private final PackRates rates;
 
@@ -53,7 +54,7 @@ public final class CodecPack {
 
     private CodecPack(PackSource source, int formatVersion, String codecId, String name,
                       Map<String, String> fileHashes, IntegerHyperSynthesis hyperSynthesis,
-                      EntropyTables entropyTables, RateGains gains, byte[] encoderOnnx, EncoderNames encoder,
+                      EntropyTables entropyTables, RateGains gains, Manifest manifest, EncoderNames encoder,
                       PackRates rates) {
         this.source = source;
         this.formatVersion = formatVersion;
@@ -63,16 +64,42 @@ public final class CodecPack {
         this.hyperSynthesis = hyperSynthesis;
         this.entropyTables = entropyTables;
         this.gains = gains;
-        this.encoderOnnx = encoderOnnx;
+        this.manifest = manifest;
         this.encoder = encoder;
         this.rates = rates;
     }
 
+    /**
+     * The codec id {@code source}'s manifest declares, reading only the manifest: for choosing which packs
+     * to load. {@link #load} verifies it against the files.
+     *
+     * @throws LicException INVALID_PACK when the manifest cannot be read or declares no codec id
+     */
+    public static String declaredCodecId(PackSource source) {
+        String id = Manifest.text(Manifest.readRoot(source), "codec_id");
+        if (!BitstreamHeader.isCodecId(id)) {
+            throw Manifest.invalid(source, Manifest.FILE_NAME, "codec_id must be 64 lowercase hex characters");
+        }
+        return id;
+    }
+
     public static CodecPack load(PackSource source) {
-        Manifest manifest = Manifest.read(source, FORMAT, FORMAT_VERSIONS);
+        return load(source, false);
+    }
+
+    /**
+     * As {@link #load(PackSource)}; with {@code deferEncoder} {@code encoder.onnx} (the largest file, which
+     * only encoding needs) is read and its hash verified by the first {@link #encoderOnnx()}, which then
+     * throws INVALID_PACK if it is bad. For a process that only decodes.
+     */
+    public static CodecPack load(PackSource source, boolean deferEncoder) {
+        Manifest manifest = Manifest.read(source, FORMAT, FORMAT_VERSIONS,
+                deferEncoder ? java.util.Set.of(ENCODER_FILE) : java.util.Set.of());
         JsonNode root = manifest.root;
         int version = manifest.formatVersion;
-        byte[] encoder = manifest.require(source, ENCODER_FILE);
+        if (!manifest.lists(ENCODER_FILE)) {
+            throw Manifest.invalid(source, ENCODER_FILE, "not listed in " + Manifest.FILE_NAME);
+        }
         byte[] hyper = manifest.require(source, HyperSynthesisFile.FILE_NAME);
         byte[] tables = manifest.require(source, EntropyTablesFile.FILE_NAME);
         byte[] gainsFile = version >= 2 ? manifest.require(source, GainsFile.FILE_NAME) : null;
@@ -99,7 +126,7 @@ public final class CodecPack {
         PackRates rates = PackRates.read(source, root, version, gains == null ? 1 : gains.rateCount());
         String packName = Manifest.text(root, "name");
         return new CodecPack(source, version, id, packName == null ? "" : packName,
-                Collections.unmodifiableMap(manifest.hashes), net, entropy, gains, encoder, names, rates);
+                Collections.unmodifiableMap(manifest.hashes), net, entropy, gains, manifest, names, rates);
     }
 
     private static EncoderNames encoderNames(PackSource source, JsonNode enc, int version) {
@@ -152,7 +179,7 @@ public final class CodecPack {
 
     /** The verified bytes of {@code encoder.onnx}; a copy. */
     public byte[] encoderOnnx() {
-        return encoderOnnx.clone();
+        return manifest.require(source, ENCODER_FILE).clone();
     }
 
     public String encoderInput() {
