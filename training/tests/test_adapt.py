@@ -58,7 +58,8 @@ def _hand_reference(x, w, b):
     """The same computation in numpy/torch written out independently of the importer."""
     c = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), padding=1).numpy()
     r = np.maximum(c, 0)
-    p = r.reshape(r.shape[0], 4, 4, 2, 4, 2).max(axis=(3, 5))
+    n, c, h, w_ = r.shape
+    p = r.reshape(n, c, h // 2, 2, w_ // 2, 2).max(axis=(3, 5))
     u = p.repeat(2, axis=2).repeat(2, axis=3)
     cat = np.concatenate([u, x[:, :2]], axis=1)
     rs = cat.transpose(0, 2, 3, 1).reshape(x.shape[0], -1, 6)
@@ -339,3 +340,29 @@ def test_report_envelope_and_bd_rate():
     summary = {"task": "detection", "curves": {"a": curve, "b": half, "short": curve[:3]}}
     assert bd(summary, "b", "a") == pytest.approx(-0.5)       # same quality at half the bits
     assert bd(summary, "short", "a") is None                  # 2 monotone points: no number
+
+
+def test_negative_step_slice_flips_like_onnx(tmp_path):
+    inits = [numpy_helper.from_array(np.array([-1], np.int64), n) for n in ("s",)] + [
+        numpy_helper.from_array(np.array([-(2 ** 62)], np.int64), "e"),
+        numpy_helper.from_array(np.array([1], np.int64), "ax"), numpy_helper.from_array(np.array([-1], np.int64), "st")]
+    node = helper.make_node("Slice", ["x", "s", "e", "ax", "st"], ["y"])
+    graph = helper.make_graph([node], "flip", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 2, 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 2, 2])], inits)
+    path = str(tmp_path / "flip.onnx")
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    x = torch.arange(12, dtype=torch.float32).reshape(1, 3, 2, 2)
+    assert torch.equal(OnnxModule(path)(x), x.flip(1))         # RGB <-> BGR, as torch exports x.flip(1)
+
+
+def test_an_imported_graph_re_exports_with_dynamic_sizes(tmp_path):
+    # the CamVid network is exported from a module that wraps an imported graph: its Resize must stay a
+    # resize by scales (not the traced size), or the exported network only runs at the example's size
+    path, w, b = _hand_graph(tmp_path)
+    again = str(tmp_path / "again.onnx")
+    torch.onnx.export(OnnxModule(path).eval(), torch.rand(1, 3, 8, 8), again, opset_version=13, input_names=["x"],
+                      output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    x = np.random.default_rng(3).normal(size=(1, 3, 16, 24)).astype(np.float32)
+    with torch.no_grad():
+        np.testing.assert_allclose(OnnxModule(again)(torch.from_numpy(x)).numpy(), _hand_reference(x, w, b),
+                                   rtol=1e-5, atol=1e-5)

@@ -38,9 +38,10 @@ class DetectionTask:
     data_default = "../../shared/data/coco128"
     model_default = "../../shared/data/models/yolox_nano.onnx"
 
-    def __init__(self, data_root, model_path, limit):
+    def __init__(self, data_root, model_path, limit, every=1):
         self.net = OnnxModule(model_path).eval()
-        self.data = [(n, im, gt) for n, im, gt in detection.load_split(data_root, "val2017", limit)]
+        self.data = detection.load_split(data_root, "val2017")[::every]
+        self.data = self.data[:limit] if limit else self.data
         self.dataset = f"coco128 val2017 ({len(self.data)} images)"
 
     def on_image(self, image):
@@ -63,13 +64,13 @@ class SegmentationTask:
     name = "segmentation"
     settings = {"input": "the image edge-padded to multiples of 32", "upsample": "bilinear x8", "ignore": 11}
     data_default = "../../shared/data/camvid"
-    model_default = "../docs/tasks/camvid-segnet.onnx"
+    model_default = "task-models/camvid-segnet.onnx"
 
-    def __init__(self, data_root, model_path, limit):
+    def __init__(self, data_root, model_path, limit, every=1):
         self.net = OnnxModule(model_path).eval()
-        data = segnet.load_camvid(data_root, "val")
+        data = segnet.load_camvid(data_root, "val")[::every]
         self.data = data[:limit] if limit else data
-        self.dataset = f"camvid val ({len(self.data)} frames)"
+        self.dataset = f"camvid val ({len(self.data)} frames{f', every {every}th' if every > 1 else ''})"
         self.labels = {n: lb for n, _, lb in self.data}
 
     def _confusion(self, name, pred):
@@ -89,7 +90,8 @@ class SegmentationTask:
 
     def finish(self, name, result):
         """Per-image results are kept small: the confusion matrix, not the map."""
-        return {"conf": self._confusion(name, result.pop("pred"))}
+        pred = result.pop("pred")
+        return {**result, "conf": self._confusion(name, pred)}
 
     def score(self, results):
         meter = segnet.IouMeter()
@@ -120,7 +122,7 @@ class Runner:
         self.args = args
         task_cls = TASKS[args.task]
         self.task = task_cls(args.data or task_cls.data_default, args.task_model or task_cls.model_default,
-                             args.limit)
+                             args.limit, args.every)
         self.model, _ = load_model(args.codec_checkpoint)
         self.pack = load_codec_pack(args.codec_pack)
         self.encoder = Encoder(self.model, self.pack)
@@ -214,7 +216,8 @@ def build_parser():
     p.add_argument("--adaptor", action="append", default=[], help="LABEL=CHECKPOINT (repeatable)")
     p.add_argument("--baselines", default="jpeg,webp,avif")
     p.add_argument("--skip-human", action="store_true")
-    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--limit", type=int, default=0, help="at most this many images (after --every)")
+    p.add_argument("--every", type=int, default=1, help="every k-th image (CamVid's frames are a video)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--summary", default=None, help="write the summary JSON here")
     return p

@@ -27,7 +27,7 @@ from .tsynthesis import TaskSynthesis
 
 OPSET = 17          # the first with DFT
 DEFAULT_TASK_MODELS = {"detection": "../../shared/data/models/yolox_nano.onnx",
-                       "segmentation": "../docs/tasks/camvid-segnet.onnx"}
+                       "segmentation": "task-models/camvid-segnet.onnx"}
 SELFTEST_IMAGE = "../../shared/data/kodak/kodim05.png"     # motorcycles, people, a street
 SELFTEST_SIZE = (256, 176)
 
@@ -83,7 +83,7 @@ def build_parser():
     p.add_argument("--name", default=None)
     p.add_argument("--version", type=int, default=1)
     p.add_argument("--task-model", default=None,
-                   help="default: ../shared/data/models/yolox_nano.onnx (detection), docs/tasks/camvid-segnet.onnx")
+                   help="default: ../shared/data/models/yolox_nano.onnx (detection), training/task-models/camvid-segnet.onnx")
     p.add_argument("--codec-checkpoint", default="checkpoints/hyperprior-vr.pt")
     p.add_argument("--codec-pack", default="../codec-core/src/main/resources/lic/packs/codec/hyperprior-vr")
     p.add_argument("--selftest-image", default=SELFTEST_IMAGE)

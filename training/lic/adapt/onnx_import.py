@@ -108,8 +108,13 @@ def _slice(x, starts, ends, axes=None, steps=None):
     for s, e, ax, st in zip(starts, ends, axes, steps):
         ax = ax % x.dim()
         n = x.shape[ax]
-        if st < 0:   # torch slicing has no negative steps: flip, then slice forward
-            raise UnsupportedOp("Slice with a negative step")
+        if st == 0:
+            raise UnsupportedOp("Slice with step 0")
+        if st < 0:   # ONNX: start clamped to [0, n-1], end to [-1, n-1]; torch slicing has no negative steps
+            s = max(min(s + n if s < 0 else s, n - 1), 0)
+            e = max(min(e + n if e < 0 else e, n - 1), -1)
+            x = torch.index_select(x, ax, torch.arange(s, e, st, dtype=torch.long))
+            continue
         s = max(min(s + n if s < 0 else s, n), 0)
         e = max(min(e + n if e < 0 else e, n), 0)
         index[ax] = slice(s, e, st)
@@ -119,25 +124,27 @@ def _slice(x, starts, ends, axes=None, steps=None):
 def _resize(x, a, scales=None, sizes=None):
     mode = a.get("mode", "nearest")
     ctm = a.get("coordinate_transformation_mode", "half_pixel")
+    # With scales, resize by scale factor (not by a computed size): a graph traced from this module then
+    # keeps a Resize by scales, valid for any input size, instead of baking the traced size in.
     if sizes is not None and len(sizes):
-        out = [int(v) for v in sizes[2:]]
+        kw = {"size": [int(v) for v in sizes[2:]]}
     else:
         sc = [float(v) for v in scales.reshape(-1).tolist()]
         if sc[:2] != [1.0, 1.0]:
             raise UnsupportedOp("Resize of batch/channel axes")
-        out = [int(math.floor(n * s)) for n, s in zip(x.shape[2:], sc[2:])]
+        kw = {"scale_factor": sc[2:], "recompute_scale_factor": False}
     if mode == "nearest":
         nearest = a.get("nearest_mode", "round_prefer_floor")
         if ctm == "asymmetric" and nearest == "floor":
-            return F.interpolate(x, size=out, mode="nearest")
+            return F.interpolate(x, mode="nearest", **kw)
         if ctm in ("half_pixel", "pytorch_half_pixel") and nearest in ("round_prefer_floor", "round_prefer_ceil"):
-            return F.interpolate(x, size=out, mode="nearest-exact")
+            return F.interpolate(x, mode="nearest-exact", **kw)
         raise UnsupportedOp(f"Resize nearest with {ctm}/{nearest}")
     if mode == "linear":
         if ctm == "align_corners":
-            return F.interpolate(x, size=out, mode="bilinear", align_corners=True)
+            return F.interpolate(x, mode="bilinear", align_corners=True, **kw)
         if ctm in ("half_pixel", "pytorch_half_pixel"):
-            return F.interpolate(x, size=out, mode="bilinear", align_corners=False)
+            return F.interpolate(x, mode="bilinear", align_corners=False, **kw)
         raise UnsupportedOp(f"Resize linear with {ctm}")
     raise UnsupportedOp(f"Resize mode {mode}")
 

@@ -5,7 +5,7 @@ Input: RGB in [0, 1], [B, 3, H, W] with H, W multiples of 32. Output: logits [B,
 bilinear upsampling in the post-processing). Classes: CamVid's 11 (Sky ... Bicyclist); label 11 is ignored.
 
     python3 -m lic.adapt.segnet --out runs/camvid-segnet --epochs 30
-    python3 -m lic.adapt.segnet --out runs/camvid-segnet --export ../docs/tasks/camvid-segnet.onnx
+    python3 -m lic.adapt.segnet --out runs/camvid-segnet --export task-models/camvid-segnet.onnx
 
 Checkpoints every epoch (atomic, exact resume: model, optimizer, epoch, RNG states); val mIoU is logged
 per epoch and the best epoch's weights are kept in best.pt.
