@@ -366,3 +366,35 @@ def test_an_imported_graph_re_exports_with_dynamic_sizes(tmp_path):
     with torch.no_grad():
         np.testing.assert_allclose(OnnxModule(again)(torch.from_numpy(x)).numpy(), _hand_reference(x, w, b),
                                    rtol=1e-5, atol=1e-5)
+
+
+def test_a_graph_with_shape_driven_resize_re_exports_with_dynamic_sizes(tmp_path):
+    # the segmentation pack wraps the imported CamVid network, whose head upsamples to a skip connection's
+    # size (Shape -> Slice -> Resize(sizes)): the re-exported pack must follow the input's size
+    class Skip(nn.Module):
+        def forward(self, x):
+            return F.interpolate(x[:, :, ::2, ::2], size=x.shape[2:], mode="bilinear", align_corners=False) + x
+
+    first, again = str(tmp_path / "skip.onnx"), str(tmp_path / "skip-again.onnx")
+    torch.onnx.export(Skip(), torch.rand(1, 2, 8, 8), first, opset_version=13, input_names=["x"],
+                      output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    torch.onnx.export(OnnxModule(first).eval(), torch.rand(1, 2, 8, 8), again, opset_version=13,
+                      input_names=["x"], output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    x = torch.rand(1, 2, 12, 20)
+    with torch.no_grad():
+        np.testing.assert_allclose(OnnxModule(again)(x).numpy(), Skip()(x).numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_a_strided_slice_to_the_end_stays_dynamic_when_re_exported(tmp_path):
+    # YOLOX's first layer (Focus) slices [0::2] with end INT64_MAX; a baked end would shrink larger inputs
+    class Focus(nn.Module):
+        def forward(self, x):
+            return torch.cat([x[..., ::2, ::2], x[..., 1::2, ::2], x[..., ::2, 1::2], x[..., 1::2, 1::2]], 1)
+
+    first, again = str(tmp_path / "focus.onnx"), str(tmp_path / "focus-again.onnx")
+    torch.onnx.export(Focus(), torch.rand(1, 3, 8, 8), first, opset_version=13, input_names=["x"],
+                      output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    torch.onnx.export(OnnxModule(first).eval(), torch.rand(1, 3, 8, 8), again, opset_version=13,
+                      input_names=["x"], output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    x = torch.rand(1, 3, 16, 24)
+    assert torch.equal(OnnxModule(again)(x), Focus()(x))

@@ -70,7 +70,7 @@ class SegmentationTask:
         self.net = OnnxModule(model_path).eval()
         data = segnet.load_camvid(data_root, "val")[::every]
         self.data = data[:limit] if limit else data
-        self.dataset = f"camvid val ({len(self.data)} frames{f', every {every}th' if every > 1 else ''})"
+        self.dataset = f"camvid val ({len(self.data)} frames{f', 1 in {every}' if every > 1 else ''})"
         self.labels = {n: lb for n, _, lb in self.data}
 
     def _confusion(self, name, pred):

@@ -93,9 +93,9 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     torch.set_num_threads(2)
-    if args.task != "detection":
-        raise SystemExit("segmentation export: see lic.adapt.segmentation")
-    export_detection(args)
+    task_model = args.task_model or DEFAULT_TASK_MODELS[args.task]
+    export_pack(args.task, args.adaptor, args.out, task_model=task_model, codec_checkpoint=args.codec_checkpoint,
+                codec_pack=args.codec_pack, name=args.name, version=args.version, selftest_image=args.selftest_image)
     print(f"wrote {args.out}")
 
 

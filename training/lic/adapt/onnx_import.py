@@ -110,13 +110,16 @@ def _slice(x, starts, ends, axes=None, steps=None):
         n = x.shape[ax]
         if st == 0:
             raise UnsupportedOp("Slice with step 0")
-        if st < 0:   # ONNX: start clamped to [0, n-1], end to [-1, n-1]; torch slicing has no negative steps
+        if st < 0:
+            # ONNX: start clamped to [0, n-1], end to [-1, n-1]. torch slicing has no negative steps: flip the
+            # axis (exported as ONNX's own negative-step Slice) and slice forward; x[s:e:-k] = flip(x)[n-1-s:n-1-e:k]
             s = max(min(s + n if s < 0 else s, n - 1), 0)
             e = max(min(e + n if e < 0 else e, n - 1), -1)
-            x = torch.index_select(x, ax, torch.arange(s, e, st, dtype=torch.long))
+            x = x.flip(ax)
+            index[ax] = slice(n - 1 - s, n - 1 - e, -st)
             continue
-        s = max(min(s + n if s < 0 else s, n), 0)
-        e = max(min(e + n if e < 0 else e, n), 0)
+        # Python slicing clamps exactly as ONNX does for positive steps; leaving the bounds unclamped keeps
+        # them free of the traced size (x.shape is a constant under tracing), so a re-export stays dynamic.
         index[ax] = slice(s, e, st)
     return x[tuple(index)]
 
@@ -126,8 +129,10 @@ def _resize(x, a, scales=None, sizes=None):
     ctm = a.get("coordinate_transformation_mode", "half_pixel")
     # With scales, resize by scale factor (not by a computed size): a graph traced from this module then
     # keeps a Resize by scales, valid for any input size, instead of baking the traced size in.
-    if sizes is not None and len(sizes):
-        kw = {"size": [int(v) for v in sizes[2:]]}
+    if sizes is not None and sizes.numel():
+        # traced (a graph re-exported from this module): keep the sizes as graph values, not constants
+        kw = {"size": [sizes[i] for i in range(2, sizes.numel())] if torch.jit.is_tracing()
+              else [int(v) for v in sizes[2:]]}
     else:
         sc = [float(v) for v in scales.reshape(-1).tolist()]
         if sc[:2] != [1.0, 1.0]:
@@ -296,7 +301,7 @@ class OnnxModule(nn.Module):
             return _reshape(v[0], _ints(v[1]), a.get("allowzero", 0), self.batch_agnostic)
         if op == "Resize":
             scales = v[2] if len(v) > 2 and v[2] is not None and v[2].numel() else None
-            sizes = _ints(v[3]) if len(v) > 3 and v[3] is not None and v[3].numel() else None
+            sizes = v[3] if len(v) > 3 and v[3] is not None and v[3].numel() else None
             return _resize(v[0], a, scales=scales, sizes=sizes)
         if op == "Upsample":
             return _resize(v[0], {"mode": a.get("mode", "nearest"), "coordinate_transformation_mode": "asymmetric",
@@ -344,7 +349,7 @@ class OnnxModule(nn.Module):
         if op == "HardSwish":
             return F.hardswish(v[0])
         if op == "Shape":
-            return torch.tensor(list(v[0].shape), dtype=torch.int64)
+            return torch._shape_as_tensor(v[0])      # traceable: stays a graph value when re-exported
         if op == "Gather":
             return torch.index_select(v[0], a.get("axis", 0), v[1].reshape(-1).long()).reshape(
                 v[0].shape[:a.get("axis", 0) % max(v[0].dim(), 1)] + v[1].shape

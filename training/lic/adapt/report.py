@@ -64,10 +64,29 @@ def plot(summary, path):
     fig.savefig(path, dpi=110)
 
 
+def markdown(summary):
+    """The summary as Markdown tables: one row per point, then the BD-rates."""
+    metric = METRIC[summary["task"]]
+    name = LABELS[metric]
+    lines = [f"Uncompressed: {name} **{100 * summary['original'][metric]:.1f}**.", "",
+             f"| curve | setting | bpp | {name} |", "|---|---|---|---|"]
+    for curve, points in summary["curves"].items():
+        for p in sorted(points, key=lambda q: q["bpp"] or 0):
+            setting = f"rate {p['rate']}" if "rate" in p else f"q {p['quality']}"
+            lines.append(f"| {curve} | {setting} | {p['bpp']:.3f} | {100 * p[metric]:.1f} |")
+    lines += ["", "| BD-rate of | vs " + " | vs ".join(["human", "jpeg", "webp", "avif"]) + " |", "|---|---|---|---|---|"]
+    for test, row in summary.get("bd_rate", {}).items():
+        cells = [("—" if row.get(a) is None else f"{100 * row[a]:+.1f} %") if a != test else "—"
+                 for a in ("human", "jpeg", "webp", "avif")]
+        lines.append(f"| {test} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m lic.adapt.report", description=__doc__.split("\n")[0])
     p.add_argument("summary")
     p.add_argument("--plot", default=None)
+    p.add_argument("--markdown", default=None, help="write the tables as Markdown here")
     args = p.parse_args(argv)
     with open(args.summary, encoding="utf-8") as f:
         summary = json.load(f)
@@ -79,6 +98,9 @@ def main(argv=None):
     print(json.dumps(summary["bd_rate"], indent=1))
     if args.plot:
         plot(summary, args.plot)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(markdown(summary))
 
 
 if __name__ == "__main__":

@@ -47,8 +47,13 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     public static final String LEGACY_HUMAN_ADAPTOR_V1 = "lic/packs/adaptors/human-hyperprior-s";
     /** Every bundled codec pack (classpath prefixes), the encoding default first. */
     public static final List<String> BUNDLED_CODEC_PACKS = List.of(DEFAULT_CODEC_PACK, LEGACY_CODEC_PACK_V1);
+    /** The detection T-adaptor of {@link #DEFAULT_CODEC_PACK} (YOLOX-nano, COCO-80; issue 9), in the adaptors jar. */
+    public static final String DEFAULT_DETECTION_ADAPTOR = "lic/packs/adaptors/detection-hyperprior-vr";
+    /** The segmentation T-adaptor of {@link #DEFAULT_CODEC_PACK} (the CamVid network, 11 classes; issue 9). */
+    public static final String DEFAULT_SEGMENTATION_ADAPTOR = "lic/packs/adaptors/segmentation-hyperprior-vr";
     /** Every bundled adaptor pack (classpath prefixes). */
-    public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
+    public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, DEFAULT_DETECTION_ADAPTOR,
+            DEFAULT_SEGMENTATION_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
 
     /** Options without an adaptor repository (adaptors held in memory) and with the default synthesis tiling. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,

@@ -40,9 +40,10 @@ class BundledPacksTest {
         assertThat(vr.name()).isEqualTo("hyperprior-vr");
         assertThat(legacy.formatVersion()).isEqualTo(1);
         assertThat(legacy.name()).isEqualTo("hyperprior-s");
-        assertThat(codec.adaptors()).extracting(AdaptorInfo::codecId).containsExactlyInAnyOrder(vr.codecId(),
-                legacy.codecId());
-        assertThat(codec.adaptors()).extracting(AdaptorInfo::name).containsOnly("human");
+        // human for both codecs; the task adaptors (issue 9) for the default one
+        assertThat(codec.adaptors()).extracting(a -> a.name() + "@" + a.codecId()).containsExactlyInAnyOrder(
+                "human@" + vr.codecId(), "detection@" + vr.codecId(), "segmentation@" + vr.codecId(),
+                "human@" + legacy.codecId());
     }
 
     @Test

@@ -119,6 +119,11 @@ public final class TestData {
         return repoRoot().resolve("codec-core/src/main/resources/" + classpathPrefix);
     }
 
+    /** A shipped adaptor pack's folder in the adaptors module's sources, by its classpath prefix. */
+    public static Path shippedAdaptorPack(String classpathPrefix) {
+        return adaptorPackSources(classpathPrefix);
+    }
+
     private static Path adaptorPackSources(String classpathPrefix) {
         return repoRoot().resolve("adaptors/src/main/resources/" + classpathPrefix);
     }

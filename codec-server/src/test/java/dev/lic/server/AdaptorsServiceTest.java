@@ -115,18 +115,23 @@ class AdaptorsServiceTest {
     }
 
     @Test
-    void theShippedHumanAdaptorsAreVersionOneAndActive() {
-        // (TypedAdaptorsTest registers "detection" and "segmentation" in the same server: not seeds)
+    void theShippedAdaptorsAreVersionOneAndActive() {
+        // (TypedAdaptorsTest registers "test-detection" and "test-segmentation" in the same server: not seeds)
         List<AdaptorEntry> all = client.listAdaptors().getAdaptorsList().stream()
                 .filter(a -> !TypedAdaptorsTest.NAMES.contains(a.getName())).toList();
-        assertThat(all).extracting(AdaptorEntry::getName).containsOnly("human");
-        assertThat(all).hasSize(client.describe().getCodecsCount());
+        // human for every codec; the issue-9 task adaptors for the default (encoding) codec
+        assertThat(all).extracting(AdaptorEntry::getName).containsOnly("human", "detection", "segmentation");
+        assertThat(all).filteredOn(a -> a.getName().equals("human")).hasSize(client.describe().getCodecsCount());
+        Map<String, String> tasks = Map.of("human", "image", "detection", "detection", "segmentation", "segmentation");
         for (AdaptorEntry a : all) {
             assertThat(a.getActiveVersion()).isEqualTo(1);
             assertThat(a.getVersionsList()).singleElement().satisfies(v -> {
-                assertThat(v.getState()).isEqualTo(AdaptorState.READY);
-                assertThat(v.getTask()).isEqualTo("image");
+                assertThat(v.getState()).as(v.getReason()).isEqualTo(AdaptorState.READY);
+                assertThat(v.getTask()).isEqualTo(tasks.get(a.getName()));
             });
+            if (!a.getName().equals("human")) {
+                assertThat(a.getCodecId()).isEqualTo(client.describe().getDefaultCodecId());
+            }
         }
         assertThat(AdaptorsGrpcService.MUTATING_METHODS).containsExactlyInAnyOrder("lic.v1.Adaptors/Register",
                 "lic.v1.Adaptors/Activate", "lic.v1.Adaptors/Rollback", "lic.v1.Adaptors/Delete");

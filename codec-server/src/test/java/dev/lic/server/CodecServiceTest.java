@@ -249,7 +249,7 @@ class CodecServiceTest {
     void unknownAdaptorIsNotFound() {
         byte[] b = encode(TestImages.png(64, 64)).getBitstream().toByteArray();
         assertStatus(() -> codec.decode(DecodeRequest.newBuilder().setBitstream(ByteString.copyFrom(b))
-                .setAdaptor("segmentation").build()), Status.Code.NOT_FOUND, "segmentation");
+                .setAdaptor("no-such-task").build()), Status.Code.NOT_FOUND, "no-such-task");
     }
 
     @Test

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @QuarkusTest
 class TypedAdaptorsTest {
-    static final List<String> NAMES = List.of("detection", "segmentation");
+    /** The mechanical packs are registered under these names (the shipped packs own "detection", "segmentation"). */
+    static final List<String> NAMES = List.of("test-detection", "test-segmentation");
     private static final Path PACKS = TestData.vectors().resolve("task-packs-default");
 
     private ManagedChannel channel;
@@ -60,13 +61,24 @@ class TypedAdaptorsTest {
             boolean ready = client.listAdaptors().getAdaptorsList().stream().anyMatch(a -> a.getName().equals(name)
                     && a.getActiveVersion() == 1);
             if (!ready) {
-                RegisterResponse r = client.registerAdaptor(TestData.packFiles(PACKS.resolve(name)),
+                RegisterResponse r = client.registerAdaptor(mechanicalPack(name),
                         RegisterHeader.newBuilder().setActivate(true).build());
                 assertThat(r.getVersion().getState()).as(r.getVersion().getReason()).isEqualTo(AdaptorState.READY);
-                assertThat(r.getVersion().getTask()).isEqualTo(name);
+                assertThat(r.getVersion().getTask()).isEqualTo(task(name));
             }
         }
         bitstream = client.encode(TestImages.png(120, 100), false).getBitstream().toByteArray();
+    }
+
+    static String task(String name) {
+        return name.substring("test-".length());
+    }
+
+    /** The mechanical pack of {@code name}'s task, renamed to {@code name}. */
+    static Map<String, byte[]> mechanicalPack(String name) {
+        Map<String, byte[]> files = TestData.packFiles(PACKS.resolve(task(name)));
+        TestData.editPackFile(files, "manifest.json", "\"name\": \"" + task(name) + "\"", "\"name\": \"" + name + "\"");
+        return files;
     }
 
     @AfterEach
@@ -76,7 +88,7 @@ class TypedAdaptorsTest {
 
     @Test
     void detectionReturnsTheKnownBoxesInOriginalPixels() {
-        DecodeResponse r = client.decode(bitstream, "detection");
+        DecodeResponse r = client.decode(bitstream, "test-detection");
         assertThat(r.getOutputCase()).isEqualTo(DecodeResponse.OutputCase.DETECTIONS);
         assertThat(r.getTask()).isEqualTo("detection");
         assertThat(r.getPng().isEmpty()).isTrue();
@@ -93,7 +105,7 @@ class TypedAdaptorsTest {
 
     @Test
     void segmentationReturnsTheClassMapOfTheInProcessDecoder() {
-        DecodeResponse r = client.decode(bitstream, "segmentation");
+        DecodeResponse r = client.decode(bitstream, "test-segmentation");
         assertThat(r.getTask()).isEqualTo("segmentation");
         SegmentationMap map = r.getSegmentation();
         assertThat(map.getWidth()).isEqualTo(120);
@@ -118,14 +130,14 @@ class TypedAdaptorsTest {
 
     @Test
     void aWrongSelfTestExpectationEndsFailedAndTheActiveVersionKeepsServing() {
-        Map<String, byte[]> files = TestData.packFiles(PACKS.resolve("detection"));
+        Map<String, byte[]> files = mechanicalPack("test-detection");
         TestData.editPackFile(files, "manifest.json", "\"version\": 1", "\"version\": 7");
         TestData.editPackFile(files, "selftest_expected.json", "0.81", "0.91");
         RegisterResponse r = client.registerAdaptor(files, RegisterHeader.newBuilder().setActivate(true).build());
         assertThat(r.getVersion().getState()).isEqualTo(AdaptorState.FAILED);
         assertThat(r.getVersion().getReason()).contains("self-test failed").contains("score 0.91");
-        assertThat(client.decode(bitstream, "detection").getAdaptorVersion()).isEqualTo(1);
-        client.deleteAdaptor(r.getCodecId(), "detection", 7);
+        assertThat(client.decode(bitstream, "test-detection").getAdaptorVersion()).isEqualTo(1);
+        client.deleteAdaptor(r.getCodecId(), "test-detection", 7);
     }
 
     @Test
@@ -134,7 +146,7 @@ class TypedAdaptorsTest {
         Files.write(lic, bitstream);
         String server = "localhost:9001";
         Path boxes = dir.resolve("boxes.json");
-        assertThat(Main.run("decode", lic.toString(), "--adaptor", "detection", "-o", boxes.toString(), "--server",
+        assertThat(Main.run("decode", lic.toString(), "--adaptor", "test-detection", "-o", boxes.toString(), "--server",
                 server)).isZero();
         JsonNode det = new ObjectMapper().readTree(boxes.toFile());
         assertThat(det.path("task").asText()).isEqualTo("detection");
@@ -142,7 +154,7 @@ class TypedAdaptorsTest {
         assertThat(det.path("detections").get(0).path("label").asText()).isEqualTo("person");
         assertThat(det.path("detections").get(0).path("box").get(3).asDouble()).isCloseTo(80, within(1e-3));
         Path map = dir.resolve("map.png");
-        assertThat(Main.run("decode", lic.toString(), "--adaptor", "segmentation", "-o", map.toString(), "--server",
+        assertThat(Main.run("decode", lic.toString(), "--adaptor", "test-segmentation", "-o", map.toString(), "--server",
                 server)).isZero();
         BufferedImage png = ImageIO.read(map.toFile());
         assertThat(png.getWidth()).isEqualTo(120);

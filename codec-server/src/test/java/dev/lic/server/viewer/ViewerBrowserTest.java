@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lic.client.LicClient;
+import dev.lic.core.CodecOptions;
 import dev.lic.core.TestData;
 import dev.lic.proto.v1.AdaptorState;
 import dev.lic.proto.v1.RegisterHeader;
@@ -62,11 +63,15 @@ class ViewerBrowserTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(120);
 
-    /** A server with only the shipped adaptors, so that the "no adaptor yet" state is certain. */
+    /**
+     * A server with a fresh repository seeded with the human adaptor only (not the shipped task adaptors), so
+     * that the "no adaptor yet" state is certain.
+     */
     public static class FreshAdaptors implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lic.adaptors.dir", "target/viewer-adaptors/" + UUID.randomUUID());
+            return Map.of("lic.adaptors.dir", "target/viewer-adaptors/" + UUID.randomUUID(),
+                    "lic.packs.adaptors", "../adaptors/src/main/resources/" + CodecOptions.DEFAULT_HUMAN_ADAPTOR);
         }
     }
 

@@ -5,6 +5,8 @@ import dev.lic.api.LicException;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.Limits;
 import dev.lic.core.pack.PackSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -14,15 +16,18 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * What every executor opens as its one {@link dev.lic.core.Codec}: the codec packs bundled in codec-core,
- * the bundled human adaptors when decoding, extra adaptor packs read on the driver (their files travel with
+ * the bundled adaptors when decoding (an extra pack with the same codec id and name replaces one), extra
+ * adaptor packs read on the driver (their files travel with
  * the job, so executors need no access to the driver's folders), threads per task and size limits.
  *
  * <p>Shipped to executors as a broadcast; {@link #key()} names it in the per-JVM codec cache.
@@ -71,7 +76,14 @@ public final class CodecSpec implements Serializable {
     public CodecOptions options() {
         List<PackSource> adaptors = new ArrayList<>();
         if (bundledAdaptors) {
-            CodecOptions.BUNDLED_ADAPTOR_PACKS.forEach(p -> adaptors.add(PackSource.classpath(p)));
+            // an extra pack replaces the bundled one with the same codec id and name (e.g. a newer detection)
+            Set<String> replaced = new HashSet<>();
+            extraAdaptorPacks.forEach(p -> replaced.add(identity(p.files().get("manifest.json"))));
+            for (String prefix : CodecOptions.BUNDLED_ADAPTOR_PACKS) {
+                if (!replaced.contains(identity(bundledManifest(prefix)))) {
+                    adaptors.add(PackSource.classpath(prefix));
+                }
+            }
         }
         extraAdaptorPacks.forEach(p -> adaptors.add(PackSource.memory(p.files(), p.origin())));
         return CodecOptions.defaults()
@@ -103,6 +115,27 @@ public final class CodecSpec implements Serializable {
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    /** "codec id/name" of an adaptor manifest; "" when it cannot be read (the loader reports it properly). */
+    private static String identity(byte[] manifest) {
+        if (manifest == null) {
+            return "";
+        }
+        try {
+            JsonNode m = new ObjectMapper().readTree(manifest);
+            return m.path("codec_id").asText() + "/" + m.path("name").asText();
+        } catch (IOException unreadable) {
+            return "";
+        }
+    }
+
+    private static byte[] bundledManifest(String prefix) {
+        try (var in = CodecSpec.class.getClassLoader().getResourceAsStream(prefix + "/manifest.json")) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
         }
     }
 

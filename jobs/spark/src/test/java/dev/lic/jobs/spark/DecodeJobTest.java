@@ -145,7 +145,7 @@ class DecodeJobTest {
 
     @Test
     void anAdaptorThatIsNotLoadedIsRefusedBeforeAnyTask() {
-        assertThatThrownBy(() -> DecodeJob.run(spark(), settings("detection", "nodetector", List.of())))
+        assertThatThrownBy(() -> DecodeJob.run(spark(), settings("no-such-task", "nodetector", List.of())))
                 .isInstanceOfSatisfying(LicException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNKNOWN_ADAPTOR);
                     assertThat(e.getMessage()).contains("--adaptor-pack");

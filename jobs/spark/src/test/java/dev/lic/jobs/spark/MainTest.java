@@ -60,7 +60,7 @@ class MainTest {
 
     @Test
     void anUnknownAdaptorIsExit8() {
-        Result r = run("decode", input.toString(), "-o", tmp.resolve("x").toString(), "--adaptor", "detection");
+        Result r = run("decode", input.toString(), "-o", tmp.resolve("x").toString(), "--adaptor", "no-such-task");
         assertThat(r.code).isEqualTo(8);
         assertThat(r.err).contains("UNKNOWN_ADAPTOR", "--adaptor-pack");
     }
