@@ -78,7 +78,7 @@ class SegmentationTask:
         meter.add(pred, self.labels[name])
         return meter.conf.tolist()
 
-    def on_image(self, image, name=None):
+    def on_image(self, image):
         return {"pred": segnet.predict(self.net, image)}
 
     def graph(self, synthesis):

@@ -9,6 +9,12 @@ which is what feature-matching losses need.
 Shape arithmetic (Shape, Gather, Concat of shape vectors ...) runs on int64 tensors like any other op.
 `batch_agnostic` lets a graph exported with batch 1 run on a batch: a Reshape whose target has a literal
 1 as its first entry takes the input's batch instead (exports usually bake `[1, C, -1]`).
+
+Re-export (a module that wraps an imported graph, traced by torch.onnx.export, as the adaptor packs are):
+Shape, Resize (by scales or by computed sizes) and Slice bounds stay graph values, so the exported graph
+takes any input size. Reshape targets, Pad amounts and Slice bounds are read as Python integers, so ones
+*computed* from shapes at run time become constants of the traced size; the networks used here (YOLOX-nano,
+the CamVid segmenter) only have constant ones.
 """
 import math
 
