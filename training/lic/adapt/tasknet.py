@@ -4,7 +4,6 @@
 - `bgr255`: BGR, 0..255, no normalisation (YOLOX's ONNX export);
 - `rgb01`: RGB in [0, 1] (the CamVid segmenter this project trains).
 """
-import torch
 import torch.nn as nn
 
 from .onnx_import import OnnxModule

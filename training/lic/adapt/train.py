@@ -22,7 +22,6 @@ import os
 import random
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 

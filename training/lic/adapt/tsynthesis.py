@@ -5,7 +5,6 @@ The base codec's synthesis (model_vr.Synthesis) runs y_dec [1/16] -> 128 ch [1/8
 of the three inner stages; the base weights stay frozen, so the same bitstream still decodes for humans
 with the plain synthesis, and a task decode costs the blocks on top.
 """
-import torch
 import torch.nn as nn
 
 from .spectral import AdaptorBlock
