@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.api.ExitCodes;
 import dev.lic.api.ErrorKind;
 import dev.lic.client.LicClient;
 import dev.lic.proto.v1.AdaptorEntry;

@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.api.ExitCodes;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

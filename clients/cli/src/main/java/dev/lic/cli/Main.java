@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.api.ExitCodes;
 import dev.lic.api.LicException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

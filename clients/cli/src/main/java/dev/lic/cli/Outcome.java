@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.api.ExitCodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;

@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.api.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.lic.jobs.spark;
 
+import dev.lic.api.ExitCodes;
 import dev.lic.api.LicException;
 
 import java.io.PrintWriter;

@@ -1,16 +1,18 @@
-package dev.lic.cli;
+package dev.lic.api;
 
-import dev.lic.api.ErrorKind;
-
-/** Process exit codes per error kind (docs/errors.md). */
-final class ExitCodes {
-    static final int IO_ERROR = 12;
+/**
+ * Process exit codes per error kind (docs/errors.md): one table for every command-line entry point (the
+ * {@code lic} CLI, the Spark job's launcher).
+ */
+public final class ExitCodes {
+    /** An input or output location could not be read or written. */
+    public static final int IO_ERROR = 12;
     /** A batch (several files or folders) in which files failed for different reasons; the summary lists them. */
-    static final int SOME_FAILED = 17;
+    public static final int SOME_FAILED = 17;
 
     private ExitCodes() {}
 
-    static int of(ErrorKind kind) {
+    public static int of(ErrorKind kind) {
         return switch (kind) {
             case INTERNAL -> 1;
             case INVALID_ARGUMENT -> 2;
