@@ -25,6 +25,7 @@ from PIL import Image
 
 from .onnx_import import OnnxModule
 from .tasknet import YOLOX_NANO_FEATURES, to_network_input
+from .train import atomic_save
 
 CAMVID_LABELS = ["sky", "building", "pole", "road", "pavement", "tree", "sign-symbol", "fence", "car",
                  "pedestrian", "bicyclist"]
@@ -163,11 +164,6 @@ class CropSampler:
         return torch.stack(xs), torch.stack(ys)
 
 
-def _atomic_save(obj, path):
-    torch.save(obj, path + ".tmp")
-    os.replace(path + ".tmp", path)
-
-
 def build_parser():
     p = argparse.ArgumentParser(prog="python3 -m lic.adapt.segnet", description=__doc__.split("\n")[0])
     p.add_argument("--camvid", default="../../shared/data/camvid")
@@ -190,10 +186,9 @@ def build_parser():
 
 def export_onnx(model, path):
     model.eval()
-    kwargs = {}
     torch.onnx.export(model, torch.rand(1, 3, 384, 480), path, opset_version=13, input_names=["images"],
                       output_names=["logits"], dynamic_axes={"images": {2: "h", 3: "w"}, "logits": {2: "h8", 3: "w8"}},
-                      do_constant_folding=True, **kwargs)
+                      do_constant_folding=True)
 
 
 def main(argv=None):
@@ -259,8 +254,8 @@ def main(argv=None):
         print(json.dumps(rec), flush=True)
         if miou > best:
             best = miou
-            _atomic_save({"model": model.state_dict(), "epoch": epoch, "val_miou": miou}, best_path)
-        _atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "best": best,
+            atomic_save({"model": model.state_dict(), "epoch": epoch, "val_miou": miou}, best_path)
+        atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "best": best,
                       "sampler_rng": sampler.rng.getstate(), "torch_rng": torch.get_rng_state()}, ckpt_path)
         if out_of_time:
             break

@@ -76,14 +76,15 @@ def distillation_loss(student, teacher):
     return sum(F.mse_loss(s, t) / (t.pow(2).mean() + 1e-6) for s, t in zip(student, teacher))
 
 
-def _atomic_save(obj, path):
+def atomic_save(obj, path):
+    """torch.save through a temporary file and a rename: a reader never sees half a checkpoint."""
     tmp = path + ".tmp"
     torch.save(obj, tmp)
     os.replace(tmp, path)
 
 
 def save_checkpoint(path, adaptor, opt, step, args, sampler, rng):
-    _atomic_save({"adaptor": adaptor.blocks.state_dict(), "optimizer": opt.state_dict(), "step": step,
+    atomic_save({"adaptor": adaptor.blocks.state_dict(), "optimizer": opt.state_dict(), "step": step,
                   "args": vars(args), "mask_cells": args.mask_cells, "sampler_rng": sampler.rng.getstate(),
                   "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, path)
 
