@@ -23,9 +23,13 @@ final class BackendOptions {
         return offline ? OfflineBackend.forEncode(orDefault(threads)) : new RemoteBackend(server.connect());
     }
 
-    /** Offline: what decoding bitstreams of {@code codecIds} needs, {@code threads} per image (0: default). */
-    Backend openForDecode(Set<String> codecIds, int threads) {
-        return offline ? OfflineBackend.forDecode(codecIds, orDefault(threads)) : new RemoteBackend(server.connect());
+    /**
+     * Offline: what decoding bitstreams of {@code codecIds} through {@code adaptor} needs, {@code threads} per
+     * image (0: default).
+     */
+    Backend openForDecode(Set<String> codecIds, String adaptor, int threads) {
+        return offline ? OfflineBackend.forDecode(codecIds, adaptor, orDefault(threads))
+                : new RemoteBackend(server.connect());
     }
 
     private static int orDefault(int threads) {

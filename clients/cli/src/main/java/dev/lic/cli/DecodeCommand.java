@@ -80,7 +80,7 @@ final class DecodeCommand implements Callable<Integer> {
         if (!toFolder && !batch.json) {
             byte[] bitstream = Files.readAllBytes(files.get(0));
             Backend.Decoded d;
-            try (Backend b = backend.openForDecode(codecIds(List.of(bitstream)), 0)) {
+            try (Backend b = backend.openForDecode(codecIds(List.of(bitstream)), adaptor, 0)) {
                 d = b.decode(bitstream, adaptor, adaptorVersion, format);
             }
             return report(d);
@@ -145,7 +145,7 @@ final class DecodeCommand implements Callable<Integer> {
             }
         }
         MemoryBudget budget = new MemoryBudget(batch.memoryMb);
-        try (Backend b = backend.openForDecode(codecIds, batch.threadsPerImage())) {
+        try (Backend b = backend.openForDecode(codecIds, adaptor, batch.threadsPerImage())) {
             return new BatchRun("decode", batch, spec.commandLine().getOut()).run(items, output, item -> {
                 long t0 = System.nanoTime();
                 byte[] bitstream = Files.readAllBytes(item.input());

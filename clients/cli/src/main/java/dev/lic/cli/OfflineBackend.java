@@ -20,6 +20,7 @@ import dev.lic.proto.v1.Limits;
 import dev.lic.proto.v1.RateInfo;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -54,10 +55,10 @@ final class OfflineBackend implements Backend {
 
     /**
      * The bundled codec packs among {@code codecIds} (the ids the bitstreams name; when none is bundled, the
-     * default pack, so that those bitstreams fail as UNKNOWN_CODEC) and their adaptors; analysis graphs are
-     * not loaded.
+     * default pack, so that those bitstreams fail as UNKNOWN_CODEC) and their adaptors named {@code adaptor}
+     * (a human decode does not load, and self-test, the task networks); analysis graphs are not loaded.
      */
-    static OfflineBackend forDecode(Set<String> codecIds, int threads) {
+    static OfflineBackend forDecode(Set<String> codecIds, String adaptor, int threads) {
         CodecOptions defaults = CodecOptions.defaults();
         List<PackSource> codecs = defaults.codecPacks().stream()
                 .filter(p -> codecIds.contains(CodecPack.declaredCodecId(p))).toList();
@@ -66,7 +67,9 @@ final class OfflineBackend implements Backend {
         }
         Set<String> loaded = codecs.stream().map(CodecPack::declaredCodecId).collect(Collectors.toSet());
         List<PackSource> adaptors = defaults.adaptorPacks().stream()
-                .filter(p -> loaded.contains(AdaptorPack.identify(p).codecId())).toList();
+                .map(p -> Map.entry(p, AdaptorPack.identify(p)))
+                .filter(e -> loaded.contains(e.getValue().codecId()) && e.getValue().name().equals(adaptor))
+                .map(Map.Entry::getKey).toList();
         return new OfflineBackend(defaults.withIntraOpThreads(threads).withCodecPacks(codecs)
                 .withAdaptorPacks(adaptors).withAnalysisOnFirstUse(true));
     }
