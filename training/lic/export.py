@@ -76,7 +76,7 @@ def calibration_z(model, folder, crops, crop_size=256, seed=0, batch=8):
     return torch.cat(out)
 
 
-def _onnx_export(module, example, path, input_names, output_names, axes):
+def _onnx_export(module, example, path, input_names, output_names, axes, opset=OPSET):
     ref = frozen(module).eval()
     with torch.no_grad():      # the frozen copy must compute what the model computes
         for a, b in zip(_tuple(module(*_tuple(example))), _tuple(ref(*_tuple(example)))):
@@ -85,8 +85,8 @@ def _onnx_export(module, example, path, input_names, output_names, axes):
     module = ref
     kwargs = {}
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False          # PyTorch >= 2.5: keep the TorchScript exporter (opset 13)
-    torch.onnx.export(module, example, path, opset_version=OPSET, do_constant_folding=True,
+        kwargs["dynamo"] = False          # PyTorch >= 2.5: keep the TorchScript exporter
+    torch.onnx.export(module, example, path, opset_version=opset, do_constant_folding=True,
                       input_names=list(_tuple(input_names)), output_names=list(output_names),
                       dynamic_axes=axes, **kwargs)
     import onnx

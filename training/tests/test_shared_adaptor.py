@@ -1,0 +1,111 @@
+"""The S-adaptor: identity at start, joint training with exact resume, the S-adapted codec pack."""
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from conftest import KODAK, PACK_VR
+from lic.adapt.sanalysis import SharedAnalysis
+
+
+class _TinyNet(nn.Module):
+    """A stand-in task network (exported to ONNX in the test): two feature maps."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.head = nn.Conv2d(8, 11, 3, stride=4, padding=1)
+
+    def forward(self, x):
+        f = F.relu(self.conv(x))
+        return f, self.head(f)
+
+
+def _tiny_net(path):
+    torch.manual_seed(0)
+    torch.onnx.export(_TinyNet().eval(), torch.rand(1, 3, 64, 64), path, opset_version=13, input_names=["images"],
+                      output_names=["f", "logits"], dynamic_axes={"images": {2: "h", 3: "w"}})
+    return path
+
+
+def test_shared_analysis_starts_as_the_base_analysis(tiny_vr_model):
+    shared = SharedAnalysis(tiny_vr_model.g_a)
+    x = torch.rand(2, 3, 64, 128)
+    with torch.no_grad():
+        assert torch.equal(shared(x), tiny_vr_model.g_a(x))
+    assert all(not p.requires_grad for p in shared.g_a.parameters())
+    with pytest.raises(ValueError):
+        SharedAnalysis(tiny_vr_model.g_a, stages=(3,))     # the last stage's output is y: not an inner stage
+
+
+def _joint_args(net, out, steps, data):
+    return ["--out", str(out), "--steps", str(steps), "--crop", "64", "--batch", "1", "--log-every", "1",
+            "--threads", "1", "--codec-checkpoint", os.path.join(PACK_VR, "checkpoint.pt"),
+            "--task", f"kind=detection,model={net},data={data},features=f",
+            "--task", f"kind=segmentation,model={net},data={data}"]
+
+
+@pytest.mark.skipif(not os.path.isdir(KODAK), reason="no Kodak")
+def test_joint_training_resumes_exactly_and_exports_an_s_adapted_codec(tmp_path, tiny_vr_pack):
+    from lic.adapt.export_shared import export_shared_pack, load_shared_model
+    from lic.adapt.joint import main as joint
+    from lic.adapt.onnx_import import OnnxModule
+    from lic.codec import Encoder, decode_latents
+    from lic.pack import load_codec_pack
+    net = _tiny_net(str(tmp_path / "net.onnx"))
+    joint(_joint_args(net, tmp_path / "straight", 3, KODAK))
+    joint(_joint_args(net, tmp_path / "resumed", 3, KODAK) + ["--run-steps", "2"])
+    assert torch.load(tmp_path / "resumed" / "checkpoint.pt")["step"] == 2
+    joint(_joint_args(net, tmp_path / "resumed", 3, KODAK))
+    straight = torch.load(tmp_path / "straight" / "checkpoint.pt")
+    resumed = torch.load(tmp_path / "resumed" / "checkpoint.pt")
+    assert straight["step"] == resumed["step"] == 3
+    for k, v in straight["s_adaptor"].items():
+        assert torch.equal(v, resumed["s_adaptor"][k]), k
+    for kind in ("detection", "segmentation"):
+        for k, v in straight["t_adaptors"][kind].items():
+            assert torch.equal(v, resumed["t_adaptors"][kind][k]), (kind, k)
+    assert any(float(v.abs().sum()) > 0 for k, v in resumed["s_adaptor"].items() if "pw.weight" in k)  # it learned
+    log = [json.loads(line) for line in open(tmp_path / "straight" / "log.jsonl", encoding="utf-8")]
+    assert set(log[0]["calibration"]) == {"detection", "segmentation"}
+    assert {"bpp", "mse", "feat"} <= set(log[1]["detection"])
+
+    # one lic.adapt.train-format checkpoint per task, for lic.adapt.export
+    joint(_joint_args(net, tmp_path / "resumed", 3, KODAK) + ["--export-tasks", str(tmp_path / "tasks")])
+    for kind in ("detection", "segmentation"):
+        ck = torch.load(tmp_path / "tasks" / f"{kind}-adaptor.pt")
+        assert ck["adaptor"].keys() == resumed["t_adaptors"][kind].keys() and ck["mask_cells"] == 8
+
+    # the S-adapted codec pack: the base pack's decoder files, a new encoder and so a new codec id
+    model, _ = load_shared_model(os.path.join(PACK_VR, "checkpoint.pt"), str(tmp_path / "resumed" / "checkpoint.pt"))
+    out = tmp_path / "codec-s"
+    pack = export_shared_pack(model, os.path.join(PACK_VR, "codec"), str(out), "tiny-machine")
+    assert pack.codec_id != tiny_vr_pack.codec_id
+    base_files = json.load(open(os.path.join(PACK_VR, "codec", "manifest.json"), encoding="utf-8"))["files"]
+    manifest = json.load(open(out / "manifest.json", encoding="utf-8"))
+    assert manifest["base_codec_id"] == tiny_vr_pack.codec_id and manifest["name"] == "tiny-machine"
+    assert {f: h for f, h in manifest["files"].items() if f != "encoder.onnx"} == \
+        {f: h for f, h in base_files.items() if f != "encoder.onnx"}
+    assert manifest["files"]["encoder.onnx"] != base_files["encoder.onnx"]
+
+    # encoder.onnx computes what the torch model computes, at a size other than the export's
+    graph = OnnxModule(str(out / "encoder.onnx")).eval()
+    x = torch.rand(1, 3, 128, 192)
+    gain = torch.from_numpy(pack.gains.gain[1]).view(1, -1, 1, 1)
+    with torch.no_grad():
+        y_onnx, z_onnx = graph(x, gain)
+        y = model.g_a(x) * gain
+        z = model.h_a(y)
+    assert torch.allclose(y_onnx, y, atol=1e-4) and torch.allclose(z_onnx, z, atol=1e-4)
+
+    # a real bitstream of the new codec id, decodable with the S pack alone
+    image = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(os.path.join(KODAK, "kodim05.png")))[:96, :128]
+    data, lat = Encoder(model, pack).encode(image, return_latents=True, rate_index=2)
+    bs, decoded, _ = decode_latents(load_codec_pack(str(out)), data)
+    assert bs.codec_id_hex == pack.codec_id
+    for name, array in lat.arrays().items():
+        assert np.array_equal(decoded.arrays()[name], array), name
