@@ -15,7 +15,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lic.cli.Main;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -25,6 +30,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DecodeRequest's per-request settings through the real gRPC server: the shipped detection adaptor's score
@@ -124,6 +130,33 @@ class DecodeRequestSettingsTest {
         DecodeResponse det = client.decode(request(bitstream, "detection")
                 .setImageFormat(ImageFormat.IMAGE_FORMAT_RAW_RGB).build());
         assertThat(det.getOutputCase()).isEqualTo(DecodeResponse.OutputCase.DETECTIONS);
+    }
+
+    @Test
+    void cliOnlineAsksTheServerForRawPixelsAndDetectionSettings(@TempDir Path dir) throws Exception {
+        byte[] bitstream = client.encode(TestImages.kodak(5), false).getBitstream().toByteArray();
+        Path lic = dir.resolve("k.lic");
+        Files.write(lic, bitstream);
+        String server = "localhost:9001";
+        Path raw = dir.resolve("k.rgb");
+        assertThat(Main.run("decode", lic.toString(), "--format", "raw", "-o", raw.toString(), "--server", server))
+                .isZero();
+        byte[] png = client.decode(request(bitstream, "human").build()).getPng().toByteArray();
+        assertThat(Files.readAllBytes(raw)).hasSize(768 * 512 * 3).isEqualTo(pixels(png));
+
+        Path boxes = dir.resolve("k.json");
+        assertThat(Main.run("decode", lic.toString(), "--adaptor", "detection", "--score-threshold", "0.05",
+                "--nms-iou", "0.5", "-o", boxes.toString(), "--server", server)).isZero();
+        List<Detection> want = client.decode(request(bitstream, "detection").setScoreThreshold(0.05f).setNmsIou(0.5f)
+                .build()).getDetections().getDetectionsList();
+        JsonNode got = new ObjectMapper().readTree(boxes.toFile()).path("detections");
+        assertThat(got).hasSize(want.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertThat(got.get(i).path("score").floatValue()).isEqualTo(want.get(i).getScore());
+            assertThat(got.get(i).path("class").asInt()).isEqualTo(want.get(i).getClassIndex());
+        }
+        assertThat(Main.run("decode", lic.toString(), "--score-threshold", "0.05", "-o", dir.resolve("x.png").toString(),
+                "--server", server)).as("human: INVALID_ARGUMENT").isEqualTo(2);
     }
 
     /** Interleaved 8-bit RGB of a PNG, row-major. */
