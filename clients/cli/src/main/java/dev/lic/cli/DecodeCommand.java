@@ -75,7 +75,7 @@ final class DecodeCommand implements Callable<Integer> {
             + " detection adaptor)")
     Double nmsIou;
 
-    /** The detection settings given; checked (range) before any file is read. */
+    /** The detection settings given, checked before any file is read. */
     private TaskOptions taskOptions;
 
     @Override
@@ -121,7 +121,7 @@ final class DecodeCommand implements Callable<Integer> {
         return report(d);
     }
 
-    /** A flag's value, when given; its range is {@link TaskOptions}' to check (INVALID_ARGUMENT, exit 2). */
+    /** A flag's value, when given; out of [0, 1] or NaN is INVALID_ARGUMENT (exit 2) naming the flag. */
     private static OptionalDouble optional(Double value, String flag) {
         if (value != null && !(value >= 0 && value <= 1)) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, flag + " must be a number in [0, 1], not " + value);
