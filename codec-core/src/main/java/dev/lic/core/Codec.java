@@ -6,6 +6,7 @@ import dev.lic.api.LicException;
 import dev.lic.core.adaptor.AdaptorOutput;
 import dev.lic.core.adaptor.ImageAdaptor;
 import dev.lic.core.adaptor.TaskAdaptor;
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.entropy.EntropyTables;
@@ -254,10 +255,23 @@ public final class Codec implements AutoCloseable {
      * @throws CancelledException when cancelled
      */
     public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion, Cancellation cancellation) {
+        return decode(bitstream, adaptorName, adaptorVersion, TaskOptions.NONE, cancellation);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, int, Cancellation)} with the request's post-processing settings
+     * ({@link TaskOptions}: detection's score threshold and NMS IoU) in place of the pack's.
+     *
+     * @throws LicException INVALID_ARGUMENT, before any decoding, when {@code options} has settings that the
+     *     adaptor's task does not read
+     */
+    public DecodeResult decode(byte[] bitstream, String adaptorName, int adaptorVersion, TaskOptions options,
+                               Cancellation cancellation) {
         long t0 = System.nanoTime();
         Parsed parsed = parse(bitstream);
         try (AdaptorLease lease = registry.lease(parsed.header.codecId(), adaptorName, adaptorVersion)) {
             TaskAdaptor adaptor = lease.adaptor();
+            options.checkApplies(adaptor.task(), lease.name());
             long t1 = System.nanoTime();
             Stages stages = new Stages();
             Latents latents = latents(parsed, stages, cancellation);
@@ -277,7 +291,7 @@ public final class Codec implements AutoCloseable {
                 return new DecodeResult(image, lease.name(), lease.version(), parsed.header.codecId(),
                         new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, 0));
             }
-            AdaptorOutput out = adaptor.run(yDec, m, h, w, width, height);
+            AdaptorOutput out = adaptor.run(yDec, m, h, w, width, height, options);
             long t3 = System.nanoTime();
             return new DecodeResult(out, width, height, lease.name(), lease.version(), parsed.header.codecId(),
                     new DecodeTimings(t1 - t0, stages.z, stages.hyper, stages.y, t3 - t2, 0));

@@ -6,6 +6,7 @@ import dev.lic.api.LicException;
 import dev.lic.core.Codec;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.proto.v1.AdaptorInfo;
 import dev.lic.proto.v1.CodecGrpc;
@@ -23,6 +24,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /** gRPC Codec service: a thin layer over codec-core; all errors go through {@link GrpcErrors}. */
@@ -83,14 +85,27 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                 case SOURCE_NOT_SET -> throw new LicException(ErrorKind.INVALID_ARGUMENT,
                         "give either bitstream or stored_id");
             };
+            boolean raw = switch (request.getImageFormat()) {
+                case IMAGE_FORMAT_PNG -> false;
+                case IMAGE_FORMAT_RAW_RGB -> true;
+                case UNRECOGNIZED -> throw new LicException(ErrorKind.INVALID_ARGUMENT, "image_format "
+                        + request.getImageFormatValue() + " is not PNG (0) or RAW_RGB (1)");
+            };
             return operations.decode(bitstream, request.getAdaptor(), request.getAdaptorVersion(),
-                    GrpcCancellation.current(), CodecGrpcService::response);
+                    taskOptions(request), GrpcCancellation.current(), result -> response(result, raw));
         });
     }
 
-    /** The response (PNG included), built while the caller holds the admission ticket. */
-    private static DecodeResponse response(DecodeResult result) {
-        return TaskOutputs.fill(DecodeResponse.newBuilder(), result)
+    /** The request's detection settings; absent fields leave the pack's values. */
+    private static TaskOptions taskOptions(DecodeRequest request) {
+        return new TaskOptions(
+                request.hasScoreThreshold() ? OptionalDouble.of(request.getScoreThreshold()) : OptionalDouble.empty(),
+                request.hasNmsIou() ? OptionalDouble.of(request.getNmsIou()) : OptionalDouble.empty());
+    }
+
+    /** The response (PNG or raw pixels included), built while the caller holds the admission ticket. */
+    private static DecodeResponse response(DecodeResult result, boolean raw) {
+        return TaskOutputs.fill(DecodeResponse.newBuilder(), result, raw)
                 .setWidth(result.width())
                 .setHeight(result.height())
                 .setCodecId(result.codecId())

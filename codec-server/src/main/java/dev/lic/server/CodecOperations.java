@@ -8,6 +8,7 @@ import dev.lic.core.Codec;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.MemoryModel;
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.core.bitstream.BitstreamFormat;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.ImageReader;
@@ -83,16 +84,16 @@ public class CodecOperations {
     /**
      * Decodes with the named adaptor (empty = {@link Adaptors#DEFAULT_NAME}; version 0 = the active one) and
      * builds the caller's response from the result while the admission ticket is still held (the PNG is
-     * part of the peak).
+     * part of the peak). {@code options}: the request's post-processing settings (docs/adaptor-pack.md).
      */
-    public <T> T decode(byte[] bitstream, String adaptor, int version, Cancellation cancellation,
-            Function<DecodeResult, T> respond) {
+    public <T> T decode(byte[] bitstream, String adaptor, int version, TaskOptions options,
+            Cancellation cancellation, Function<DecodeResult, T> respond) {
         long start = System.nanoTime();
         String name = adaptor == null || adaptor.isEmpty() ? Adaptors.DEFAULT_NAME : adaptor;
         AtomicInteger inFlight = metrics.inFlight("decode");
         inFlight.incrementAndGet();
         try {
-            return admitAndDecode(bitstream, name, version, cancellation, result -> {
+            return admitAndDecode(bitstream, name, version, options, cancellation, result -> {
                 T response = respond.apply(result);
                 metrics.decode(result.codecId(), result.adaptorName(), result.adaptorVersion(), result.task(), "OK",
                         System.nanoTime() - start);
@@ -122,8 +123,8 @@ public class CodecOperations {
         return codec.registry().list().stream().anyMatch(a -> a.name().equals(name)) ? name : "unknown";
     }
 
-    private <T> T admitAndDecode(byte[] bitstream, String name, int version, Cancellation cancellation,
-            Function<DecodeResult, T> respond) {
+    private <T> T admitAndDecode(byte[] bitstream, String name, int version, TaskOptions options,
+            Cancellation cancellation, Function<DecodeResult, T> respond) {
         if (bitstream.length > config.limits().maxBitstreamBytes()) {
             throw new LicException(ErrorKind.TOO_LARGE, "bitstream of " + bitstream.length
                     + " bytes is over the limit of " + config.limits().maxBitstreamBytes());
@@ -138,7 +139,7 @@ public class CodecOperations {
                 : MemoryModel.FIXED_BYTES; // refused by the codec before any large allocation
         try (Admission.Ticket ticket = admission.admit(estimate, "decode of " + header.width() + "x"
                 + header.height())) {
-            DecodeResult result = codec.decode(bitstream, name, version, cancellation);
+            DecodeResult result = codec.decode(bitstream, name, version, options, cancellation);
             cancellation.check("output encoding");
             return respond.apply(result);
         }

@@ -1,6 +1,7 @@
 package dev.lic.server;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.adaptor.Detection;
 import dev.lic.core.adaptor.DetectionOutput;
@@ -14,10 +15,20 @@ final class TaskOutputs {
     private TaskOutputs() {
     }
 
-    static DecodeResponse.Builder fill(DecodeResponse.Builder response, DecodeResult result) {
+    /**
+     * Sets the output and task; an image as PNG, or with {@code raw} as its RGB bytes (shared, not copied: a
+     * result's pixels are not written after the decode).
+     */
+    static DecodeResponse.Builder fill(DecodeResponse.Builder response, DecodeResult result, boolean raw) {
         response.setTask(result.task());
         switch (result.output()) {
-            case null -> response.setPng(ByteString.copyFrom(result.pngBytes()));
+            case null -> {
+                if (raw) {
+                    response.setRgb(UnsafeByteOperations.unsafeWrap(result.rgb()));
+                } else {
+                    response.setPng(ByteString.copyFrom(result.pngBytes()));
+                }
+            }
             case DetectionOutput d -> response.setDetections(detections(d));
             case SegmentationOutput s -> response.setSegmentation(segmentation(s));
             default -> throw new IllegalStateException("no response field for task " + result.task());

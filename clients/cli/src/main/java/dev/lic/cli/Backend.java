@@ -1,5 +1,6 @@
 package dev.lic.cli;
 
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeResponse;
 import java.util.OptionalInt;
@@ -20,11 +21,17 @@ interface Backend extends AutoCloseable {
         return decode(bitstream, adaptor, adaptorVersion, ImageForm.png);
     }
 
+    /** As {@link #decode(byte[], String, int, ImageForm, TaskOptions)} with the packs' own post-processing. */
+    default Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form) {
+        return decode(bitstream, adaptor, adaptorVersion, form, TaskOptions.NONE);
+    }
+
     /**
      * As {@link #decode(byte[], String, int)}; an image comes as {@code form}: with {@link ImageForm#raw} the
-     * response carries no PNG and {@link Decoded#rgb()} the pixels.
+     * response carries no PNG and {@link Decoded#rgb()} the pixels. {@code options} replace the detection
+     * pack's score threshold and NMS IoU (INVALID_ARGUMENT for an adaptor of another task).
      */
-    Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form);
+    Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form, TaskOptions options);
 
     /** Estimated peak memory of decoding {@code bitstream} in this process; 0 when a server does the work. */
     default long decodeMemory(byte[] bitstream) {

@@ -5,6 +5,8 @@ import dev.lic.api.Adaptors;
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
 import dev.lic.client.LicClient;
+import dev.lic.core.adaptor.TaskOptions;
+import dev.lic.proto.v1.DecodeRequest;
 import dev.lic.proto.v1.DecodeResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -63,11 +66,24 @@ final class DecodeCommand implements Callable<Integer> {
                     + "width and height are printed): for programs that want pixels, not a file")
     ImageForm format;
 
+    @Option(names = "--score-threshold", paramLabel = "0..1", description = "detection adaptors: keep boxes scoring"
+            + " at least this (default: the pack's, 0.25 for the shipped detection adaptor; mAP evaluation uses 0.001)")
+    Double scoreThreshold;
+
+    @Option(names = "--nms-iou", paramLabel = "0..1", description = "detection adaptors: class-wise NMS drops a box"
+            + " whose IoU with a kept box of its class is above this (default: the pack's, 0.45 for the shipped"
+            + " detection adaptor)")
+    Double nmsIou;
+
+    /** The detection settings given, checked before any file is read. */
+    private TaskOptions taskOptions;
+
     @Override
     public Integer call() throws Exception {
         if (adaptorVersion < 0) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "--adaptor-version must be 0 (active) or more");
         }
+        taskOptions = new TaskOptions(optional(scoreThreshold, "--score-threshold"), optional(nmsIou, "--nms-iou"));
         List<Path> files = inputs == null ? List.of() : inputs;
         batch.check();
         if (files.isEmpty() == (id == null)) {
@@ -81,7 +97,7 @@ final class DecodeCommand implements Callable<Integer> {
             byte[] bitstream = Files.readAllBytes(files.get(0));
             Backend.Decoded d;
             try (Backend b = backend.openForDecode(codecIds(List.of(bitstream)), adaptor, 0)) {
-                d = b.decode(bitstream, adaptor, adaptorVersion, format);
+                d = b.decode(bitstream, adaptor, adaptorVersion, format, taskOptions);
             }
             return report(d);
         }
@@ -99,10 +115,18 @@ final class DecodeCommand implements Callable<Integer> {
         }
         Backend.Decoded d;
         try (LicClient client = backend.server.connect()) {
-            DecodeResponse r = client.decodeStored(id, adaptor, adaptorVersion);
-            d = format == ImageForm.raw ? RawPixels.fromPng(r) : new Backend.Decoded(r);
+            d = RemoteBackend.decode(client, DecodeRequest.newBuilder().setStoredId(id), adaptor, adaptorVersion,
+                    format, taskOptions);
         }
         return report(d);
+    }
+
+    /** A flag's value, when given; out of [0, 1] or NaN is INVALID_ARGUMENT (exit 2) naming the flag. */
+    private static OptionalDouble optional(Double value, String flag) {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, flag + " must be a number in [0, 1], not " + value);
+        }
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
     /** Writes one decode to {@code -o} (or stdout) and prints what was written, as {@code lic decode} always has. */
@@ -151,7 +175,7 @@ final class DecodeCommand implements Callable<Integer> {
                 byte[] bitstream = Files.readAllBytes(item.input());
                 Backend.Decoded d;
                 try (MemoryBudget.Ticket ticket = budget.acquire(b.decodeMemory(bitstream))) {
-                    d = b.decode(bitstream, adaptor, adaptorVersion, format);
+                    d = b.decode(bitstream, adaptor, adaptorVersion, format, taskOptions);
                 }
                 Path target = item.outputBase() == null ? output : item.outputBase().resolveSibling(
                         item.outputBase().getFileName() + TaskOutputFiles.extension(d, format));

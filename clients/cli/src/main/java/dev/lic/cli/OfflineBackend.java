@@ -2,11 +2,13 @@ package dev.lic.cli;
 
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.Cancellation;
 import dev.lic.core.Codec;
 import dev.lic.core.CodecOptions;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.MemoryModel;
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.ImageReader;
 import dev.lic.core.pack.AdaptorPack;
@@ -105,8 +107,9 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
-    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form) {
-        DecodeResult r = codec.decode(bitstream, adaptor, adaptorVersion);
+    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form,
+                          TaskOptions taskOptions) {
+        DecodeResult r = codec.decode(bitstream, adaptor, adaptorVersion, taskOptions, Cancellation.NONE);
         boolean raw = form == ImageForm.raw && r.image() != null;
         DecodeResponse.Builder response = raw ? DecodeResponse.newBuilder().setTask(r.task())
                 : TaskOutputs.fill(DecodeResponse.newBuilder(), r);

@@ -9,8 +9,8 @@ import java.io.IOException;
 import javax.imageio.ImageIO;
 
 /**
- * Raw RGB from a server's answer: the gRPC Decode returns images as PNG only, so the client decodes it.
- * (Offline, the pixels come straight from the codec and no PNG is made.)
+ * Raw RGB from a PNG answer, for servers older than {@code DecodeRequest.image_format} (which answer PNG
+ * whatever was asked); current servers send the pixels, and offline they come straight from the codec.
  */
 final class RawPixels {
     private RawPixels() {

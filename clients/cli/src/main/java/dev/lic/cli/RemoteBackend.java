@@ -1,9 +1,13 @@
 package dev.lic.cli;
 
+import com.google.protobuf.ByteString;
 import dev.lic.client.LicClient;
+import dev.lic.core.adaptor.TaskOptions;
+import dev.lic.proto.v1.DecodeRequest;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.EncodeResponse;
+import dev.lic.proto.v1.ImageFormat;
 import java.util.OptionalInt;
 
 final class RemoteBackend implements Backend {
@@ -21,8 +25,24 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form) {
-        DecodeResponse r = client.decode(bitstream, adaptor, adaptorVersion);
+    public Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form,
+                          TaskOptions options) {
+        return decode(client, DecodeRequest.newBuilder().setBitstream(ByteString.copyFrom(bitstream)), adaptor,
+                adaptorVersion, form, options);
+    }
+
+    /** Decodes from {@code source} (inline or stored) with the adaptor, the form and the detection settings. */
+    static Decoded decode(LicClient client, DecodeRequest.Builder source, String adaptor, int adaptorVersion,
+                          ImageForm form, TaskOptions options) {
+        DecodeRequest.Builder request = source.setAdaptor(adaptor).setAdaptorVersion(adaptorVersion)
+                .setImageFormat(form == ImageForm.raw ? ImageFormat.IMAGE_FORMAT_RAW_RGB : ImageFormat.IMAGE_FORMAT_PNG);
+        options.scoreThreshold().ifPresent(t -> request.setScoreThreshold((float) t));
+        options.nmsIou().ifPresent(t -> request.setNmsIou((float) t));
+        DecodeResponse r = client.decode(request.build());
+        if (r.getOutputCase() == DecodeResponse.OutputCase.RGB) {
+            return new Decoded(r.toBuilder().clearRgb().build(), r.getRgb().toByteArray());
+        }
+        // A server older than DecodeRequest.image_format answers PNG: the pixels are read from it here.
         return form == ImageForm.raw ? RawPixels.fromPng(r) : new Decoded(r);
     }
 

@@ -126,6 +126,15 @@ public final class LicClient implements AutoCloseable {
                 .setAdaptor(adaptor).setAdaptorVersion(adaptorVersion).build()));
     }
 
+    /**
+     * Decodes as {@code request} says: its source (inline or stored), adaptor and version, the detection
+     * settings ({@code score_threshold}, {@code nms_iou}) and the image form ({@code image_format}: PNG or raw
+     * RGB in {@code DecodeResponse.rgb}).
+     */
+    public DecodeResponse decode(DecodeRequest request) {
+        return call(() -> codec().decode(request));
+    }
+
     public DecodeResponse decodeStored(String id, String adaptor) {
         return decodeStored(id, adaptor, 0);
     }

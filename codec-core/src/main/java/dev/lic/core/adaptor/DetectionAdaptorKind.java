@@ -50,6 +50,12 @@ final class DetectionAdaptorKind implements AdaptorKind {
 
         @Override
         public AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height) {
+            return run(yDec, m, h, w, width, height, TaskOptions.NONE);
+        }
+
+        @Override
+        public AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height, TaskOptions options) {
+            DetectionPost.Params params = options.applyTo(this.params);
             TaskGraphSession.Result r = session.run(yDec, m, h, w);
             int d = DetectionPost.valuesPerAnchor(params, labels.size());
             int pw = LatentGrid.Y_STRIDE * w;

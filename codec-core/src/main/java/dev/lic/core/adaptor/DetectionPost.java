@@ -32,6 +32,12 @@ public final class DetectionPost {
             return new Params(decode, strides, sigmoid, geometry, inputWidth, inputHeight, t, iouThreshold,
                     maxDetections);
         }
+
+        /** The same with another NMS IoU threshold (a request's override). */
+        public Params withIouThreshold(double t) {
+            return new Params(decode, strides, sigmoid, geometry, inputWidth, inputHeight, scoreThreshold, t,
+                    maxDetections);
+        }
     }
 
     /** A candidate box in original-image pixels: its anchor index breaks score ties. */

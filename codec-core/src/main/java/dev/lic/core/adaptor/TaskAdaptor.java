@@ -19,6 +19,15 @@ public interface TaskAdaptor extends AutoCloseable {
     AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height);
 
     /**
+     * As {@link #run(float[], int, int, int, int, int)} with a request's post-processing settings in place of
+     * the pack's. Kinds that read no settings ignore them: {@link TaskOptions#checkApplies} refuses those
+     * requests before any decoding.
+     */
+    default AdaptorOutput run(float[] yDec, int m, int h, int w, int width, int height, TaskOptions options) {
+        return run(yDec, m, h, w, width, height);
+    }
+
+    /**
      * The warm-up before the adaptor may serve: the pack's bundled self-test when it has one (its latent must
      * have {@code m} channels; the output must match the expected one within the pack's tolerances),
      * otherwise (version 1 image packs) a dry run on zeros checking the output shape.

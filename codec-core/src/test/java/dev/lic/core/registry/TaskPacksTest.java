@@ -2,6 +2,7 @@ package dev.lic.core.registry;
 
 import dev.lic.api.ErrorKind;
 import dev.lic.api.LicException;
+import dev.lic.core.Cancellation;
 import dev.lic.core.Codec;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.Latents;
@@ -10,6 +11,7 @@ import dev.lic.core.adaptor.Detection;
 import dev.lic.core.adaptor.DetectionOutput;
 import dev.lic.core.adaptor.SegmentationOutput;
 import dev.lic.core.adaptor.SegmentationPost;
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.PackSource;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +104,48 @@ class TaskPacksTest {
         assertDetection(d.get(0), 0, 0.81, 24, 32, 56, 80);
         assertDetection(d.get(1), 1, 0.63, 32, 24, 64, 72);
         assertDetection(d.get(2), 2, 0.57, 48, 32, 112, 64);
+    }
+
+    @Test
+    void aRequestsScoreThresholdAndNmsIouReplaceThePacksForThatRequestOnly() {
+        // A lower threshold adds the 0.1 person at input [40,0,48,8] to the default's boxes.
+        List<Detection> low = detections(new TaskOptions(OptionalDouble.of(0.05), OptionalDouble.empty()));
+        assertThat(low).extracting(Detection::label).containsExactly("person", "car", "dog", "person");
+        assertDetection(low.get(3), 0, 0.1, 80, 0, 96, 16);
+        assertThat(low.subList(0, 3)).isEqualTo(detections(TaskOptions.NONE));
+        // A looser NMS keeps the 0.64 person (IoU 0.6 with the 0.81 one) that the pack's 0.45 suppresses.
+        List<Detection> loose = detections(new TaskOptions(OptionalDouble.empty(), OptionalDouble.of(0.7)));
+        assertThat(loose.stream().mapToDouble(Detection::score).toArray())
+                .containsExactly(new double[] {0.81, 0.64, 0.63, 0.57}, within(1e-5));
+        assertDetection(loose.get(1), 0, 0.64, 32, 32, 64, 80);
+        assertThat(detections(new TaskOptions(OptionalDouble.of(0.6), OptionalDouble.of(0.45))))
+                .extracting(Detection::label).containsExactly("person", "car");
+        assertThat(detections(TaskOptions.NONE)).hasSize(3); // the pack's own values again
+    }
+
+    @Test
+    void requestSettingsOutOfRangeOrForAnotherTaskAreInvalidArguments() {
+        assertThatThrownBy(() -> new TaskOptions(OptionalDouble.of(Double.NaN), OptionalDouble.empty()))
+                .isInstanceOfSatisfying(LicException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("score_threshold must be a number in [0, 1]");
+                });
+        assertThatThrownBy(() -> new TaskOptions(OptionalDouble.empty(), OptionalDouble.of(1.5)))
+                .isInstanceOfSatisfying(LicException.class, e -> assertThat(e.getMessage()).contains("nms_iou"));
+        assertThatThrownBy(() -> new TaskOptions(OptionalDouble.of(-0.1), OptionalDouble.empty()))
+                .isInstanceOf(LicException.class);
+        TaskOptions low = new TaskOptions(OptionalDouble.of(0.1), OptionalDouble.empty());
+        assertThatThrownBy(() -> codec.decode(bitstream, "segmentation", 0, low, Cancellation.NONE))
+                .isInstanceOfSatisfying(LicException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("apply to detection adaptors only")
+                            .contains("adaptor segmentation has task segmentation");
+                });
+    }
+
+    private static List<Detection> detections(TaskOptions options) {
+        DecodeResult r = codec.decode(bitstream, "detection", 0, options, Cancellation.NONE);
+        return ((DetectionOutput) r.output()).detections();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.adaptor.DetectionOutput;
 import dev.lic.core.adaptor.SegmentationOutput;
+import dev.lic.core.adaptor.TaskOptions;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.registry.PackRegistry;
 import dev.lic.server.CodecOperations;
@@ -15,10 +16,12 @@ import dev.lic.server.LicConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -32,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -102,23 +106,33 @@ public class CodecResource {
 
     /**
      * Decodes the bitstream in the body with an adaptor (absent = the human one; version absent or 0 = the
-     * active one): {@code image/png} for image adaptors, JSON ({@link DecodeJson}) for detection and
-     * segmentation. Headers X-Lic-Width/Height/Codec-Id/Adaptor/Adaptor-Version/Task.
+     * active one): for image adaptors {@code image/png}, or with {@code format=raw} (or an {@code Accept} of
+     * {@code application/octet-stream} without {@code image/png}) the raw RGB bytes; JSON ({@link DecodeJson})
+     * for detection and segmentation. {@code score_threshold} and {@code nms_iou} replace the detection pack's
+     * values for this request. Headers X-Lic-Width/Height/Codec-Id/Adaptor/Adaptor-Version/Task.
      */
     @POST
     @Path("/decode")
     @Consumes(MediaType.WILDCARD)
-    @Produces({"image/png", MediaType.APPLICATION_JSON})
-    @Operation(summary = "Decode a bitstream through an adaptor", description = "image adaptors answer image/png;"
-            + " detection and segmentation adaptors answer JSON (DecodeJson). X-Lic-* headers name the image size,"
-            + " codec, adaptor, version and task.")
+    @Produces({"image/png", MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    @Operation(summary = "Decode a bitstream through an adaptor", description = "image adaptors answer image/png,"
+            + " or with format=raw application/octet-stream: 8-bit RGB interleaved, row-major, X-Lic-Width *"
+            + " X-Lic-Height * 3 bytes, no header; detection and segmentation adaptors answer JSON (DecodeJson)."
+            + " X-Lic-* headers name the image size, codec, adaptor, version and task.")
     @RequestBody(required = true, content = @Content(mediaType = BITSTREAM_TYPE,
             schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "200", description = "PNG for image adaptors, JSON for the others", content = {
-        @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
-        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecodeJson.class))})
-    @APIResponse(responseCode = "400", description = "INVALID_BITSTREAM, UNSUPPORTED_VERSION, INVALID_ARGUMENT",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    @APIResponse(responseCode = "200", description = "PNG or raw RGB for image adaptors, JSON for the others",
+            content = {
+                @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+                @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING,
+                        format = "binary")),
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecodeJson.class))},
+            headers = {@Header(name = "X-Lic-Width"), @Header(name = "X-Lic-Height"), @Header(name = "X-Lic-Codec-Id"),
+                @Header(name = "X-Lic-Adaptor"), @Header(name = "X-Lic-Adaptor-Version"), @Header(name = "X-Lic-Task")})
+    @APIResponse(responseCode = "400", description = "INVALID_BITSTREAM, UNSUPPORTED_VERSION, INVALID_ARGUMENT"
+            + " (version, format, score_threshold or nms_iou not a number in [0, 1] or given for an adaptor that is"
+            + " not a detection one)", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RestErrors.ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "UNKNOWN_ADAPTOR", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
     @APIResponse(responseCode = "422", description = "CORRUPT_BITSTREAM", content = @Content(
@@ -128,9 +142,47 @@ public class CodecResource {
             String adaptor,
             @Parameter(description = "adaptor version; absent or 0 = the active one", schema = @Schema(
                     type = SchemaType.INTEGER, minimum = "0")) @QueryParam("version") String version,
+            @Parameter(description = "detection adaptors only: keep boxes scoring at least this; absent = the"
+                    + " pack's (0.25 for the shipped detection adaptor)", schema = @Schema(type = SchemaType.NUMBER,
+                    minimum = "0", maximum = "1")) @QueryParam("score_threshold") String scoreThreshold,
+            @Parameter(description = "detection adaptors only: class-wise NMS drops a box whose IoU with a kept one"
+                    + " is above this; absent = the pack's (0.45 for the shipped detection adaptor)", schema = @Schema(
+                    type = SchemaType.NUMBER, minimum = "0", maximum = "1")) @QueryParam("nms_iou") String nmsIou,
+            @Parameter(description = "image adaptors: png (default) or raw (application/octet-stream, 8-bit RGB"
+                    + " interleaved, row-major); other tasks ignore it", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"png", "raw"})) @QueryParam("format") String format,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.ACCEPT) String accept,
             byte[] bitstream) {
-        return operations.decode(bitstream == null ? new byte[0] : bitstream, adaptor, version(version),
-                Cancellation.NONE, CodecResource::decoded);
+        TaskOptions options = new TaskOptions(unitNumber(scoreThreshold, "score_threshold"),
+                unitNumber(nmsIou, "nms_iou"));
+        boolean raw = raw(format, accept);
+        return operations.decode(bitstream == null ? new byte[0] : bitstream, adaptor, version(version), options,
+                Cancellation.NONE, r -> decoded(r, raw));
+    }
+
+    /** A query number; absent is empty, the range is {@link TaskOptions}' to check. */
+    private static OptionalDouble unitNumber(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        try {
+            return OptionalDouble.of(Double.parseDouble(value));
+        } catch (NumberFormatException e) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, name + " must be a number in [0, 1], not "
+                    + (value.length() <= 32 ? value : value.substring(0, 32) + "..."));
+        }
+    }
+
+    /** Raw pixels for {@code format=raw}, or without a format for an Accept of octet-stream that is not PNG. */
+    private static boolean raw(String format, String accept) {
+        if (format == null || format.isEmpty()) {
+            return accept != null && accept.contains(MediaType.APPLICATION_OCTET_STREAM) && !accept.contains("image/png");
+        }
+        return switch (format) {
+            case "png" -> false;
+            case "raw" -> true;
+            default -> throw new LicException(ErrorKind.INVALID_ARGUMENT, "format must be png or raw");
+        };
     }
 
     private static int version(String version) {
@@ -149,9 +201,10 @@ public class CodecResource {
                 + " the active one)");
     }
 
-    private static Response decoded(DecodeResult r) {
+    private static Response decoded(DecodeResult r, boolean raw) {
         Response.ResponseBuilder response = switch (r.output()) {
-            case null -> Response.ok(r.pngBytes(), "image/png");
+            case null -> raw ? Response.ok(r.rgb(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    : Response.ok(r.pngBytes(), "image/png");
             case DetectionOutput d -> Response.ok(DecodeJson.of(r, d, null), MediaType.APPLICATION_JSON_TYPE);
             case SegmentationOutput s -> Response.ok(DecodeJson.of(r, null, s), MediaType.APPLICATION_JSON_TYPE);
             default -> throw new IllegalStateException("no REST output for task " + r.task());

@@ -20,7 +20,10 @@ class OpenApiTest {
                 .body("paths.'/v1/encode'.post.responses.'200'.headers.'X-Lic-Bpp'", notNullValue())
                 .body("paths.'/v1/encode'.post.responses.'413'.content.'application/json'.schema.'$ref'",
                         containsString("ErrorBody"))
-                .body("paths.'/v1/decode'.post.parameters.name", hasItems("adaptor", "version"))
+                .body("paths.'/v1/decode'.post.parameters.name", hasItems("adaptor", "version", "score_threshold",
+                        "nms_iou", "format"))
+                .body("paths.'/v1/decode'.post.responses.'200'.content.'application/octet-stream'", notNullValue())
+                .body("paths.'/v1/decode'.post.responses.'200'.headers.'X-Lic-Width'", notNullValue())
                 .body("paths.'/v1/decode'.post.responses.'404'.description", containsString("UNKNOWN_ADAPTOR"))
                 .body("paths.'/v1/bitstreams'.post.responses.'201'", notNullValue())
                 .body("paths.'/v1/bitstreams/{id}'.delete.responses.'401'", notNullValue())
