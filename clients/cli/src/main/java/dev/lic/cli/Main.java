@@ -41,6 +41,11 @@ public final class Main {
                 cmd.getErr().println("lic: " + io);
                 return ExitCodes.IO_ERROR;
             }
+            if (e instanceof java.io.UncheckedIOException io) {
+                // an offline store that cannot be read or written (its folder, a disk)
+                cmd.getErr().println("lic: " + io.getMessage() + ": " + io.getCause());
+                return ExitCodes.IO_ERROR;
+            }
             throw e;
         });
         return cli.execute(args);
