@@ -33,7 +33,7 @@ class StoreConfigTest {
     @Test
     void incompleteSettingsAreInvalidArguments() {
         assertThatThrownBy(() -> StoreConfig.s3(null, null, " ", false, ""))
-                .isInstanceOfSatisfying(LicException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(LicException.class, StoreConfigTest::isInvalidArgument)
                 .hasMessageContaining("bucket");
         assertThatThrownBy(() -> StoreConfig.s3("minio:9000", null, "b", false, ""))
                 .hasMessageContaining("http(s) URI");
@@ -54,8 +54,13 @@ class StoreConfigTest {
     @Test
     void s3WithoutItsModuleIsABadArgument() {
         // lic-store alone has no S3 provider on its class path.
-        assertThatThrownBy(() -> BitstreamStores.open(StoreConfig.s3(null, null, "b", false, ""), 1, EntryDescriber.NONE))
-                .isInstanceOfSatisfying(LicException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+        StoreConfig s3 = StoreConfig.s3(null, null, "b", false, "");
+        assertThatThrownBy(() -> BitstreamStores.open(s3, 1, EntryDescriber.NONE))
+                .isInstanceOfSatisfying(LicException.class, StoreConfigTest::isInvalidArgument)
                 .hasMessageContaining("lic-store-s3");
+    }
+
+    private static void isInvalidArgument(LicException e) {
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
     }
 }

@@ -39,10 +39,11 @@ class S3CorpusAndProviderTest {
         try (S3Corpus corpus = new S3Corpus(server.settings("corpus/"))) {
             assertThat(corpus.list()).containsExactly(new S3Corpus.Entry("corpus/a/x.png", 1),
                     new S3Corpus.Entry("corpus/b.png", 2));
-            assertThat(corpus.read("corpus/b.png", 2)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("bb")));
+            assertThat(corpus.read("corpus/b.png", 2))
+                    .hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes("bb")));
             assertThat(corpus.read("corpus/gone.png", 2)).isEmpty();
-            assertThatThrownBy(() -> corpus.read("corpus/b.png", 1))
-                    .isInstanceOfSatisfying(LicException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE));
+            assertThatThrownBy(() -> corpus.read("corpus/b.png", 1)).isInstanceOfSatisfying(LicException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_LARGE));
         }
     }
 

@@ -26,9 +26,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Decodes every {@code .lic} file under a folder (recursively; e.g. the encode job's bitstream folder), or
- * bitstreams of the shared store by id ({@link StoredIds}, {@link StoredDecodePartition}), through one adaptor, into task outputs: {@code OUT/decoded} (one row per bitstream, {@link DecodeTable}), and by
- * task {@code OUT/png/<id>.png} (image), {@code OUT/detections} (one row per box) or {@code OUT/segmentation}
- * (one row per class). The per-box and per-class tables are made from {@code OUT/decoded} after it is
+ * bitstreams of the shared store by id ({@link StoredIds}, {@link StoredDecodePartition}), through one
+ * adaptor, into task outputs: {@code OUT/decoded} (one row per bitstream, {@link DecodeTable}), and by task
+ * {@code OUT/png/<id>.png} (image), {@code OUT/detections} (one row per box) or {@code OUT/segmentation} (one
+ * row per class). The per-box and per-class tables are made from {@code OUT/decoded} after it is
  * written, so every bitstream is decoded once.
  */
 public final class DecodeJob {
@@ -128,7 +129,8 @@ public final class DecodeJob {
                 ? InputFiles.read(spark, settings.input(), maxBytes, settings.glob()).mapPartitions(decoder,
                         Encoders.row(DecodeTable.SCHEMA))
                 : StoredIds.read(spark, settings, (int) maxBytes).mapPartitions(new StoredDecodePartition(shipped,
-                        settings.store(), (int) maxBytes, decoder, settings.adaptor()), Encoders.row(DecodeTable.SCHEMA));
+                        settings.store(), (int) maxBytes, decoder, settings.adaptor()),
+                        Encoders.row(DecodeTable.SCHEMA));
         SaveMode mode = settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
         rows.write().mode(mode).parquet(settings.decodedTable());
         double seconds = (System.nanoTime() - t0) / 1e9;

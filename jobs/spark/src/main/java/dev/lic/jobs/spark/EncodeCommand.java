@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lic-spark encode INPUT -o OUT}: every file under INPUT to OUT/bitstreams and the table OUT/table. */
+/** {@code lic-spark encode INPUT -o OUT}: every file under INPUT into the store (or OUT/bitstreams) and OUT/table. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = {"Encode every file under INPUT (recursively) at one rate.",
             "Writes the bitstreams into the store (--store-dir or --store-s3-bucket: the server's store, by "
@@ -23,8 +23,8 @@ final class EncodeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "folder of images: a path, s3://bucket/prefix (read with the --store-s3-* connection) or "
-                    + "a Hadoop URI")
+    @Parameters(index = "0", paramLabel = "INPUT", description = "folder of images: a path, s3://bucket/prefix (read "
+            + "with the --store-s3-* connection) or a Hadoop URI")
     String input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
