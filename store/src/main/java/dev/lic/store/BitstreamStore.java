@@ -18,6 +18,14 @@ public interface BitstreamStore {
     /** Up to {@code limit} entries with id greater than {@code afterId} (empty = from the start), in id order. */
     List<StoredEntry> list(String afterId, int limit);
 
+    /**
+     * Up to {@code limit} ids greater than {@code afterId} (empty = from the start), in id order: a listing
+     * without the header fields, which implementations that must read each object for them answer cheaper.
+     */
+    default List<String> ids(String afterId, int limit) {
+        return list(afterId, limit).stream().map(StoredEntry::id).toList();
+    }
+
     /** Removes the object; {@code NOT_FOUND} if absent. */
     void delete(String id);
 

@@ -44,8 +44,12 @@ final class DecodeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "INPUT", description = "bitstream files (.lic), or folders of them (*.lic, recursively)")
     List<Path> inputs;
 
-    @Option(names = "--id", description = "decode the stored bitstream with this id (server only)")
+    @Option(names = "--id", description = "decode the stored bitstream with this id (from the server's store, or "
+            + "with --offline from the store of --store-dir / --store-s3-*)")
     String id;
+
+    @Mixin
+    StoreOptions store;
 
     @Option(names = {"-o", "--output"}, required = true, description = "one bitstream: the output file, - for stdout; "
             + "PNG (image adaptors; raw RGB with --format raw), JSON (detection); segmentation: JSON, or with a .png "
@@ -110,8 +114,16 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     private int decodeStored() throws IOException {
-        if (backend.offline) {
-            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--id needs a server; drop --offline");
+        var local = backend.offline ? java.util.Optional.of(store.required()) : store.store();
+        if (local.isPresent()) {
+            byte[] bitstream;
+            try (LocalStore bitstreams = new LocalStore(local.get())) {
+                bitstream = bitstreams.store().get(id); // verified against the id
+            }
+            try (Backend b = OfflineBackend.forDecode(codecIds(List.of(bitstream)), adaptor,
+                    dev.lic.core.CodecOptions.defaults().intraOpThreads())) {
+                return report(b.decode(bitstream, adaptor, adaptorVersion, format));
+            }
         }
         Backend.Decoded d;
         try (LicClient client = backend.server.connect()) {

@@ -1,6 +1,8 @@
 package dev.lic.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lic.api.ErrorKind;
+import dev.lic.api.LicException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,13 +44,39 @@ final class EncodeCommand implements Callable<Integer> {
             description = "rate index of the default codec pack, 0 = lowest (lic info lists them); default: the pack's default rate")
     Integer rate;
 
-    @Option(names = "--store", description = "also keep the bitstream in the server's store")
+    @Option(names = "--store", description = "also keep the bitstream in the server's store (with --offline: in the "
+            + "store of --store-dir / --store-s3-*)")
     boolean store;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    /** The store an offline --store keeps bitstreams in; null when the server does (or nothing is kept). */
+    private LocalStore localStore;
 
     @Override
     public Integer call() throws Exception {
         OptionalInt rateIndex = RateOption.of(rate);
         batch.check();
+        var local = storeOptions.store();
+        if (local.isPresent() && !store) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "the store options say where --store keeps bitstreams: "
+                    + "add --store");
+        }
+        if (store && (backend.offline || local.isPresent())) {
+            backend.offline = true; // a store opened here: the codec runs here too
+            localStore = new LocalStore(local.orElseGet(storeOptions::required));
+        }
+        try {
+            return encode(rateIndex);
+        } finally {
+            if (localStore != null) {
+                localStore.close();
+            }
+        }
+    }
+
+    private int encode(OptionalInt rateIndex) throws Exception {
         boolean toFolder = inputs.size() > 1 || Files.isDirectory(inputs.get(0)) || Files.isDirectory(output);
         if (!toFolder && !batch.json) {
             return encodeOne(rateIndex);
@@ -66,7 +94,7 @@ final class EncodeCommand implements Callable<Integer> {
                 byte[] image = Files.readAllBytes(item.input());
                 Backend.Encoded e;
                 try (MemoryBudget.Ticket ticket = budget.acquire(b.encodeMemory(image))) {
-                    e = b.encode(image, rateIndex, store);
+                    e = keep(b.encode(image, rateIndex, store && localStore == null));
                 }
                 Path target = item.outputBase() == null ? output : item.outputBase().resolveSibling(
                         item.outputBase().getFileName() + ".lic");
@@ -89,13 +117,22 @@ final class EncodeCommand implements Callable<Integer> {
         Path input = inputs.get(0);
         byte[] image = Files.readAllBytes(input);
         try (Backend b = backend.openForEncode(0)) {
-            Backend.Encoded e = b.encode(image, rateIndex, store);
+            Backend.Encoded e = keep(b.encode(image, rateIndex, store && localStore == null));
             Files.write(output, e.bitstream());
             spec.commandLine().getOut().printf("%s: %dx%d, %d bytes, %.4f bpp, codec %s rate %d%s%n", output,
                     e.width(), e.height(), e.bitstream().length, e.bpp(), e.codecId().substring(0, 12),
                     e.rateIndex(), e.storedId().isEmpty() ? "" : ", stored as " + e.storedId());
         }
         return 0;
+    }
+
+    /** Puts the bitstream into the offline store, if there is one; the result names its id. */
+    private Backend.Encoded keep(Backend.Encoded e) {
+        if (localStore == null) {
+            return e;
+        }
+        String id = localStore.store().put(e.bitstream()).id();
+        return new Backend.Encoded(e.bitstream(), e.width(), e.height(), e.bpp(), e.codecId(), e.rateIndex(), id);
     }
 
     static void createParent(Path file) throws java.io.IOException {

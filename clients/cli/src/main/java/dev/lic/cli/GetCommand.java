@@ -19,6 +19,9 @@ final class GetCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    OfflineStoreOption offline;
+
     @Parameters(index = "0", description = "id")
     String id;
 
@@ -27,11 +30,19 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LicClient client = server.connect()) {
-            byte[] bitstream = client.get(id);
-            Files.write(output, bitstream);
-            spec.commandLine().getOut().printf("%s: %d bytes%n", output, bitstream.length);
+        byte[] bitstream;
+        var local = offline.local();
+        if (local.isPresent()) {
+            try (LocalStore store = new LocalStore(local.get())) {
+                bitstream = store.store().get(id); // verified against the id: STORE_CORRUPT if it does not match
+            }
+        } else {
+            try (LicClient client = server.connect()) {
+                bitstream = client.get(id);
+            }
         }
+        Files.write(output, bitstream);
+        spec.commandLine().getOut().printf("%s: %d bytes%n", output, bitstream.length);
         return 0;
     }
 }

@@ -17,9 +17,13 @@ public final class Main {
     private static final java.util.logging.Logger SHADED_GRPC_LOG =
             java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc");
 
+    // The offline store logs what it found at INFO (object counts); the commands print what matters.
+    private static final java.util.logging.Logger STORE_LOG = java.util.logging.Logger.getLogger("dev.lic.store");
+
     static {
         GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         SHADED_GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        STORE_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
     public static void main(String[] args) {
@@ -39,6 +43,11 @@ public final class Main {
             }
             if (e instanceof java.io.IOException io) {
                 cmd.getErr().println("lic: " + io);
+                return ExitCodes.IO_ERROR;
+            }
+            if (e instanceof java.io.UncheckedIOException io) {
+                // an offline store that cannot be read or written (its folder, a disk)
+                cmd.getErr().println("lic: " + io.getMessage() + ": " + io.getCause());
                 return ExitCodes.IO_ERROR;
             }
             throw e;

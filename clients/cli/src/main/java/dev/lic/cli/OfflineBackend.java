@@ -100,7 +100,8 @@ final class OfflineBackend implements Backend {
     @Override
     public Encoded encode(byte[] image, OptionalInt rateIndex, boolean store) {
         if (store) {
-            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--store needs a server; drop --offline");
+            throw new LicException(ErrorKind.INVALID_ARGUMENT,
+                    "--store with --offline needs the store options (--store-dir or --store-s3-bucket)");
         }
         EncodeResult r = codec.encode(image, codec.defaultCodecId(), rateIndex);
         return new Encoded(r.bitstream(), r.width(), r.height(), r.bitsPerPixel(), r.codecId(), r.rateIndex(), "");

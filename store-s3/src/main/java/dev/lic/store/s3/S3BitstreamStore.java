@@ -104,6 +104,17 @@ public final class S3BitstreamStore implements BitstreamStore, AutoCloseable {
     /** Keys that are not content ids are skipped with a log line; each listed object is read for its header. */
     @Override
     public List<StoredEntry> list(String afterId, int limit) {
+        return listIds(afterId, limit).stream().map(o -> describe(o.id(), o.sizeBytes())).toList();
+    }
+
+    /** As {@link #list} from the listing alone: no object is read. */
+    @Override
+    public List<String> ids(String afterId, int limit) {
+        return listIds(afterId, limit).stream().map(StoredEntry::id).toList();
+    }
+
+    /** Ids and sizes from the bucket listing; the header fields empty. */
+    private List<StoredEntry> listIds(String afterId, int limit) {
         String after = afterId == null || afterId.isEmpty() ? null : s3.key(DIR + ContentId.requireValid(afterId));
         List<StoredEntry> page = new ArrayList<>();
         String cursor = after;
@@ -119,7 +130,7 @@ public final class S3BitstreamStore implements BitstreamStore, AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "store listing skips {0}: not a stored object", o.key());
                     continue;
                 }
-                page.add(describe(id, o.size()));
+                page.add(new StoredEntry(id, o.size(), "", 0, 0));
             }
         }
         return page;

@@ -1,5 +1,6 @@
 package dev.lic.store.s3;
 
+import dev.lic.store.StoreConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,6 +60,15 @@ public record S3Settings(Optional<URI> endpoint, String region, String bucket, b
                                 String prefix) {
         return new S3Settings(endpoint, region, bucket, pathStyle, prefix, DefaultCredentialsProvider.builder().build(),
                 4, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(30), 16L << 20, 8 << 20);
+    }
+
+    /** The defaults of {@link #of(Optional, String, String, boolean, String)} for an S3 {@link StoreConfig}. */
+    public static S3Settings of(StoreConfig config) {
+        if (config.kind() != StoreConfig.Kind.S3) {
+            throw new IllegalArgumentException("not an s3 store: " + config.describe());
+        }
+        return of(Optional.ofNullable(config.s3Endpoint()).map(URI::create), config.s3Region(), config.s3Bucket(),
+                config.s3PathStyle(), config.s3Prefix());
     }
 
     public S3Settings withCredentials(AwsCredentialsProvider provider) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code lic-spark decode INPUT -o OUT --adaptor NAME}: every bitstream under INPUT into task outputs. */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"Decode every .lic file under INPUT (recursively) through one adaptor.",
+        description = {"Decode every .lic file under INPUT (recursively), or stored bitstreams by id (--store-dir or "
+                + "--store-s3-bucket with --id / --ids-from), through one adaptor.",
             "Writes the Parquet table OUT/decoded (one row per bitstream, failures included with their reason) "
                     + "and by task OUT/png/<id>.png (human), OUT/detections (one row per box) or OUT/segmentation "
                     + "(one row per class)."})
@@ -23,8 +24,18 @@ final class DecodeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "folder of bitstreams: a path or a URI")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "INPUT",
+            description = "folder of bitstreams: a path or a URI (or none, with the store options)")
     String input;
+
+    @Option(names = "--id", paramLabel = "ID", split = ",",
+            description = "decode this stored bitstream (repeatable or comma-separated; needs the store options)")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--ids-from", paramLabel = "TABLE|FILE",
+            description = "decode the stored ids of a Parquet table's id column (the encode job's OUT/table) or of "
+                    + "a text file, one a line. With the store options and no --id/--ids-from: every stored bitstream")
+    String idsFrom;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
             description = "output folder (local or shared file system)")
@@ -52,11 +63,15 @@ final class DecodeCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
+    @Mixin
+    StoreOptions store;
+
     @Override
     public Integer call() {
         Path out = Outputs.requireLocalFolder(output, "--output");
         DecodeJob.Settings settings = new DecodeJob.Settings(input, out, adaptor, adaptorVersion, adaptorPacks, !noPng,
-                glob, spark.limits(), spark.threadsPerTask, spark.partitions, spark.overwrite);
+                glob, spark.limits(), spark.threadsPerTask, spark.partitions, spark.overwrite,
+                store.store().orElse(null), ids, idsFrom);
         return SparkJobs.withSession("lic-spark decode", spark.master, session -> {
             command.commandLine().getOut().print(DecodeJob.run(session, settings).format());
             command.commandLine().getOut().flush();

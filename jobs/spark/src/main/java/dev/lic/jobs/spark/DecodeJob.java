@@ -9,6 +9,7 @@ import dev.lic.core.AdaptorInfo;
 import dev.lic.core.Codec;
 import dev.lic.core.Limits;
 import dev.lic.core.adaptor.AdaptorKind;
+import dev.lic.store.StoreConfig;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,10 +25,11 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Decodes every {@code .lic} file under a folder (recursively; e.g. the encode job's bitstream folder) through
- * one adaptor, into task outputs: {@code OUT/decoded} (one row per bitstream, {@link DecodeTable}), and by
- * task {@code OUT/png/<id>.png} (image), {@code OUT/detections} (one row per box) or {@code OUT/segmentation}
- * (one row per class). The per-box and per-class tables are made from {@code OUT/decoded} after it is
+ * Decodes every {@code .lic} file under a folder (recursively; e.g. the encode job's bitstream folder), or
+ * bitstreams of the shared store by id ({@link StoredIds}, {@link StoredDecodePartition}), through one
+ * adaptor, into task outputs: {@code OUT/decoded} (one row per bitstream, {@link DecodeTable}), and by task
+ * {@code OUT/png/<id>.png} (image), {@code OUT/detections} (one row per box) or {@code OUT/segmentation} (one
+ * row per class). The per-box and per-class tables are made from {@code OUT/decoded} after it is
  * written, so every bitstream is decoded once.
  */
 public final class DecodeJob {
@@ -42,12 +44,33 @@ public final class DecodeJob {
      * @param adaptorPacks extra adaptor pack folders, read on the driver and shipped to the executors
      * @param writePngs write the PNGs of an image task (else only the rows)
      * @param glob which files under {@code input} are bitstreams
+     * @param store read the bitstreams from this store by id instead of files under {@code input} (then null)
+     * @param ids the stored ids to decode (with {@code store})
+     * @param idsFrom more ids: a Parquet table with an {@code id} column (the encode job's: its ok rows) or a
+     *     text file of ids, one per line; null for none. With {@code store} and no ids at all, every stored
+     *     bitstream is decoded.
      */
     public record Settings(String input, Path output, String adaptor, int adaptorVersion, List<Path> adaptorPacks,
                            boolean writePngs, String glob, Limits limits, int threadsPerTask, int partitions,
-                           boolean overwrite) {
+                           boolean overwrite, StoreConfig store, List<String> ids, String idsFrom) {
+        /** Bitstream files under {@code input}. */
+        public Settings(String input, Path output, String adaptor, int adaptorVersion, List<Path> adaptorPacks,
+                        boolean writePngs, String glob, Limits limits, int threadsPerTask, int partitions,
+                        boolean overwrite) {
+            this(input, output, adaptor, adaptorVersion, adaptorPacks, writePngs, glob, limits, threadsPerTask,
+                    partitions, overwrite, null, List.of(), null);
+        }
+
         public Settings {
-            Objects.requireNonNull(input, "input");
+            ids = ids == null ? List.of() : List.copyOf(ids);
+            if ((input == null) == (store == null)) {
+                throw new LicException(ErrorKind.INVALID_ARGUMENT, "decode either bitstream files (INPUT) or stored "
+                        + "ids (--store-dir or --store-s3-bucket, with --id / --ids-from), not both or neither");
+            }
+            if (store == null && (!ids.isEmpty() || idsFrom != null)) {
+                throw new LicException(ErrorKind.INVALID_ARGUMENT, "--id and --ids-from name stored bitstreams: they "
+                        + "need the store (--store-dir or --store-s3-bucket)");
+            }
             Objects.requireNonNull(output, "output");
             Objects.requireNonNull(adaptor, "adaptor");
             Objects.requireNonNull(glob, "glob");
@@ -100,10 +123,14 @@ public final class DecodeJob {
         Broadcast<CodecSpec> shipped = context.broadcast(spec);
         long maxBytes = settings.limits().maxBitstreamBytes();
         long t0 = System.nanoTime(); // the job's time includes listing the input, which load() does now
-        Dataset<Row> rows = InputFiles.read(spark, settings.input(), maxBytes, settings.glob()).mapPartitions(
-                new DecodePartition(shipped, settings.adaptor(), settings.adaptorVersion(),
-                        settings.writePngs() ? settings.pngDir() : null, maxBytes),
-                Encoders.row(DecodeTable.SCHEMA));
+        DecodePartition decoder = new DecodePartition(shipped, settings.adaptor(), settings.adaptorVersion(),
+                settings.writePngs() ? settings.pngDir() : null, maxBytes);
+        Dataset<Row> rows = settings.store() == null
+                ? InputFiles.read(spark, settings.input(), maxBytes, settings.glob()).mapPartitions(decoder,
+                        Encoders.row(DecodeTable.SCHEMA))
+                : StoredIds.read(spark, settings, (int) maxBytes).mapPartitions(new StoredDecodePartition(shipped,
+                        settings.store(), (int) maxBytes, decoder, settings.adaptor()),
+                        Encoders.row(DecodeTable.SCHEMA));
         SaveMode mode = settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
         rows.write().mode(mode).parquet(settings.decodedTable());
         double seconds = (System.nanoTime() - t0) / 1e9;

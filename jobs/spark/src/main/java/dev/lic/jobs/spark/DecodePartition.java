@@ -60,7 +60,11 @@ final class DecodePartition implements MapPartitionsFunction<Row, Row> {
             return DecodeTable.failed(null, path, null, adaptor, ErrorKind.TOO_LARGE.name(), "file of " + length
                     + " bytes is over the bitstream limit of " + maxBitstreamBytes + " bytes; not read", null);
         }
-        byte[] bitstream = (byte[]) file.get(2);
+        return decode(codec, path, (byte[]) file.get(2));
+    }
+
+    /** Decodes one bitstream read from {@code path} into its row (also for bitstreams read from the store). */
+    Row decode(Codec codec, String path, byte[] bitstream) {
         String id = ContentIds.of(bitstream);
         long t0 = System.nanoTime();
         String codecId = null;

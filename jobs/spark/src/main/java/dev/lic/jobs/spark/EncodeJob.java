@@ -5,6 +5,7 @@ import dev.lic.api.LicException;
 import dev.lic.core.Codec;
 import dev.lic.core.Limits;
 import dev.lic.core.pack.CodecPack;
+import dev.lic.store.StoreConfig;
 
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -18,9 +19,10 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Encodes every file under a folder (recursively; a local path, or any URI Spark's Hadoop file systems
- * read, e.g. {@code s3a://bucket/prefix} with hadoop-aws on the class path) at one rate: bitstreams into a
- * {@link BitstreamSink}, one row per file into a Parquet table ({@link EncodeTable}).
+ * Encodes every file under a folder (recursively; a local path, any URI Spark's Hadoop file systems read,
+ * or an {@code s3://bucket/prefix} read through the AWS SDK, {@link S3InputFiles}) at one rate: bitstreams
+ * into a {@link BitstreamSink} (the shared store, {@link StoreSink}, or a folder), one row per file into a
+ * Parquet table ({@link EncodeTable}).
  *
  * <p>Files are listed and read by {@link InputFiles}: files over {@code maxImageBytes} are never read and
  * become TOO_LARGE rows; the others are encoded partition by partition on the executors
@@ -41,9 +43,18 @@ public final class EncodeJob {
      * @param threadsPerTask threads each encode may use (ONNX Runtime intra-op, hyper-synthesis)
      * @param partitions how many splits to read the input in at least; 0 = 4 per core of the cluster
      * @param overwrite replace an existing table
+     * @param s3Input how to reach the bucket of an {@code s3://bucket/prefix} input (endpoint, region, path
+     *     style; its bucket and prefix are the input's); null for other inputs, or AWS's defaults
      */
     public record Settings(String input, BitstreamSink sink, String table, String codecId, OptionalInt rate,
-                           long maxImageBytes, Limits limits, int threadsPerTask, int partitions, boolean overwrite) {
+                           long maxImageBytes, Limits limits, int threadsPerTask, int partitions, boolean overwrite,
+                           StoreConfig s3Input) {
+        /** For an input that is not {@code s3://}, or one on AWS with the default region. */
+        public Settings(String input, BitstreamSink sink, String table, String codecId, OptionalInt rate,
+                        long maxImageBytes, Limits limits, int threadsPerTask, int partitions, boolean overwrite) {
+            this(input, sink, table, codecId, rate, maxImageBytes, limits, threadsPerTask, partitions, overwrite, null);
+        }
+
         public Settings {
             Objects.requireNonNull(input, "input");
             Objects.requireNonNull(sink, "sink");
@@ -58,6 +69,12 @@ public final class EncodeJob {
             }
             if (partitions < 0) {
                 throw new LicException(ErrorKind.INVALID_ARGUMENT, "--partitions must be >= 0");
+            }
+            if (S3Uri.matches(input) && s3Input == null) {
+                S3Uri uri = S3Uri.parse(input);
+                s3Input = StoreConfig.s3(null, null, uri.bucket(), false, uri.prefix());
+            } else if (!S3Uri.matches(input)) {
+                s3Input = null;
             }
         }
     }
@@ -83,8 +100,12 @@ public final class EncodeJob {
         Broadcast<CodecSpec> shipped = context.broadcast(spec);
 
         long t0 = System.nanoTime(); // the job's time includes listing the input, which load() does now
-        Dataset<Row> rows = InputFiles.read(spark, settings.input(), settings.maxImageBytes(), null).mapPartitions(
-                new EncodePartition(shipped, settings.sink(), codecId, rate, settings.maxImageBytes()),
+        Dataset<Row> files = settings.s3Input() != null
+                ? S3InputFiles.list(spark, settings.s3Input(), settings.partitions())
+                : InputFiles.read(spark, settings.input(), settings.maxImageBytes(), null);
+        Dataset<Row> rows = files.mapPartitions(
+                new EncodePartition(shipped, settings.sink(), codecId, rate, settings.maxImageBytes(),
+                        settings.s3Input()),
                 Encoders.row(EncodeTable.SCHEMA));
         rows.write().mode(settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
                 .parquet(settings.table());
