@@ -35,6 +35,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Collectors;
 
 /**
  * The codec: encode images to bitstreams, decode bitstreams through an adaptor, inspect them.
@@ -344,6 +345,37 @@ public final class Codec implements AutoCloseable {
     /** The codec pack {@link #encode(byte[])} and {@link #encode(byte[], int)} use. */
     public String defaultCodecId() {
         return defaultCodecId;
+    }
+
+    /**
+     * The id of the loaded codec that a request names: empty or null = the default codec; otherwise a loaded
+     * codec id (64 lowercase hex) or the name of a loaded codec pack (its manifest's {@code name}, e.g.
+     * {@code hyperprior-vr-machine}).
+     *
+     * @throws LicException UNKNOWN_CODEC when nothing loaded has that id or name (the message lists what is
+     *     loaded); INVALID_ARGUMENT when two loaded packs share the name
+     */
+    public String codecIdOf(String nameOrId) {
+        if (nameOrId == null || nameOrId.isEmpty()) {
+            return defaultCodecId;
+        }
+        if (codecs.containsKey(nameOrId)) {
+            return nameOrId;
+        }
+        List<String> named = codecs.entrySet().stream()
+                .filter(e -> nameOrId.equals(e.getValue().pack.name())).map(Map.Entry::getKey).toList();
+        if (named.size() > 1) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "codec name " + nameOrId
+                    + " is shared by " + named.size() + " loaded packs: name one by its codec id");
+        }
+        if (named.isEmpty()) {
+            String loaded = codecs.entrySet().stream()
+                    .map(e -> e.getValue().pack.name() + " (" + e.getKey().substring(0, 12) + "…)")
+                    .collect(Collectors.joining(", "));
+            throw new LicException(ErrorKind.UNKNOWN_CODEC, "codec " + nameOrId + " is not loaded (loaded: "
+                    + loaded + ")");
+        }
+        return named.get(0);
     }
 
     /** The loaded codec pack of {@code codecId}. @throws LicException UNKNOWN_CODEC */

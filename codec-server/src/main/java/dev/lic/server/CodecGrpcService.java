@@ -47,7 +47,8 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
     public void encode(EncodeRequest request, StreamObserver<EncodeResponse> observer) {
         GrpcErrors.respond(observer, () -> {
             byte[] image = request.getImage().toByteArray();
-            EncodeResult result = operations.encode(image, rateIndex(request), GrpcCancellation.current());
+            EncodeResult result = operations.encode(image, request.getCodec(), rateIndex(request),
+                    GrpcCancellation.current());
             EncodeResponse.Builder response = EncodeResponse.newBuilder()
                     .setBitstream(ByteString.copyFrom(result.bitstream()))
                     .setBpp(result.bitsPerPixel())

@@ -46,13 +46,16 @@ public class CodecOperations {
         return codec;
     }
 
-    /** Encodes with the default codec; {@code rate} empty = the pack's default rate. */
-    public EncodeResult encode(byte[] image, OptionalInt rate, Cancellation cancellation) {
+    /**
+     * Encodes with the codec a request names ({@link Codec#codecIdOf}: empty = the default codec);
+     * {@code rate} empty = the pack's default rate.
+     */
+    public EncodeResult encode(byte[] image, String codecName, OptionalInt rate, Cancellation cancellation) {
         long start = System.nanoTime();
         AtomicInteger inFlight = metrics.inFlight("encode");
         inFlight.incrementAndGet();
         try {
-            EncodeResult result = admitAndEncode(image, rate, cancellation);
+            EncodeResult result = admitAndEncode(image, codec.codecIdOf(codecName), rate, cancellation);
             metrics.encode(result.codecId(), result.rateIndex(), "OK", System.nanoTime() - start);
             return result;
         } catch (RuntimeException e) {
@@ -64,7 +67,7 @@ public class CodecOperations {
         }
     }
 
-    private EncodeResult admitAndEncode(byte[] image, OptionalInt rate, Cancellation cancellation) {
+    private EncodeResult admitAndEncode(byte[] image, String codecId, OptionalInt rate, Cancellation cancellation) {
         if (image.length == 0) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT, "image is empty");
         }
@@ -77,7 +80,7 @@ public class CodecOperations {
         long estimate = size == null || !CodecProducer.limits(config).allows(size[0], size[1])
                 ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1]);
         try (Admission.Ticket ticket = admission.admit(estimate, "encode of " + sizeText(size))) {
-            return codec.encode(image, codec.defaultCodecId(), rate, cancellation);
+            return codec.encode(image, codecId, rate, cancellation);
         }
     }
 

@@ -204,6 +204,25 @@ class CodecServiceTest {
     }
 
     @Test
+    void encodeRequestNamesTheCodecByNameOrId() {
+        DescribeResponse d = codec.describe(DescribeRequest.getDefaultInstance());
+        CodecInfo legacy = d.getCodecsList().stream().filter(c -> c.getName().equals("hyperprior-s")).findFirst()
+                .orElseThrow();
+        byte[] png = TestImages.png(96, 64);
+        EncodeResponse byName = codec.encode(EncodeRequest.newBuilder().setImage(ByteString.copyFrom(png))
+                .setCodec("hyperprior-s").build());
+        assertThat(byName.getCodecId()).isEqualTo(legacy.getCodecId());
+        assertThat(byName.getRateIndex()).isZero();
+        EncodeResponse byId = codec.encode(EncodeRequest.newBuilder().setImage(ByteString.copyFrom(png))
+                .setCodec(legacy.getCodecId()).build());
+        assertThat(byId.getBitstream()).isEqualTo(byName.getBitstream());
+        assertThat(decode(byName.getBitstream().toByteArray()).getCodecId()).isEqualTo(legacy.getCodecId());
+        assertThat(encode(png).getCodecId()).as("no codec named: the default").isEqualTo(d.getDefaultCodecId());
+        assertStatus(() -> codec.encode(EncodeRequest.newBuilder().setImage(ByteString.copyFrom(png))
+                .setCodec("hyperprior-xl").build()), Status.Code.FAILED_PRECONDITION, "codec hyperprior-xl is not loaded");
+    }
+
+    @Test
     void storedV1BitstreamStillDecodes() {
         byte[] v1 = TestData.bytes(TestData.vectors().resolve("java/default_blocks_200x130.lic"));
         DecodeResponse d = decode(v1);

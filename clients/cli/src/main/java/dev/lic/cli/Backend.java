@@ -8,8 +8,11 @@ import java.util.OptionalInt;
 /** Encode/decode either through the server or with codec-core in this process (--offline). */
 interface Backend extends AutoCloseable {
 
-    /** Encodes at {@code rateIndex} of the default codec pack, or at its default rate when empty. */
-    Encoded encode(byte[] image, OptionalInt rateIndex, boolean store);
+    /**
+     * Encodes with codec {@code codecName} (a name or codec id; empty = the default codec) at {@code rateIndex},
+     * or at that pack's default rate when empty.
+     */
+    Encoded encode(byte[] image, String codecName, OptionalInt rateIndex, boolean store);
 
     /** Decodes through the active version of {@code adaptor}. */
     default Decoded decode(byte[] bitstream, String adaptor) {

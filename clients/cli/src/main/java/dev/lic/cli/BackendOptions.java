@@ -19,8 +19,8 @@ final class BackendOptions {
     }
 
     /** Offline: what encoding needs, {@code threads} per image (0: codec-core's default). */
-    Backend openForEncode(int threads) {
-        return offline ? OfflineBackend.forEncode(orDefault(threads)) : new RemoteBackend(server.connect());
+    Backend openForEncode(String codec, int threads) {
+        return offline ? OfflineBackend.forEncode(codec, orDefault(threads)) : new RemoteBackend(server.connect());
     }
 
     /**

@@ -41,8 +41,13 @@ final class EncodeCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--rate", paramLabel = "R",
-            description = "rate index of the default codec pack, 0 = lowest (lic info lists them); default: the pack's default rate")
+            description = "rate index of the codec pack, 0 = lowest (lic info lists them); default: the pack's default rate")
     Integer rate;
+
+    @Option(names = "--codec", paramLabel = "NAME", defaultValue = "",
+            description = "codec pack name or id (lic info lists them), e.g. hyperprior-vr-machine for machine tasks; "
+                    + "default: the default codec")
+    String codec;
 
     @Option(names = "--store", description = "also keep the bitstream in the server's store (with --offline: in the "
             + "store of --store-dir / --store-s3-*)")
@@ -88,13 +93,13 @@ final class EncodeCommand implements Callable<Integer> {
                     "no images (*.png, *.jpg, *.jpeg) in " + inputs);
         }
         MemoryBudget budget = new MemoryBudget(batch.memoryMb);
-        try (Backend b = backend.openForEncode(batch.threadsPerImage())) {
+        try (Backend b = backend.openForEncode(codec, batch.threadsPerImage())) {
             return new BatchRun("encode", batch, spec.commandLine().getOut()).run(items, output, item -> {
                 long t0 = System.nanoTime();
                 byte[] image = Files.readAllBytes(item.input());
                 Backend.Encoded e;
                 try (MemoryBudget.Ticket ticket = budget.acquire(b.encodeMemory(image))) {
-                    e = keep(b.encode(image, rateIndex, store && localStore == null));
+                    e = keep(b.encode(image, codec, rateIndex, store && localStore == null));
                 }
                 Path target = item.outputBase() == null ? output : item.outputBase().resolveSibling(
                         item.outputBase().getFileName() + ".lic");
@@ -116,8 +121,8 @@ final class EncodeCommand implements Callable<Integer> {
     private int encodeOne(OptionalInt rateIndex) throws Exception {
         Path input = inputs.get(0);
         byte[] image = Files.readAllBytes(input);
-        try (Backend b = backend.openForEncode(0)) {
-            Backend.Encoded e = keep(b.encode(image, rateIndex, store && localStore == null));
+        try (Backend b = backend.openForEncode(codec, 0)) {
+            Backend.Encoded e = keep(b.encode(image, codec, rateIndex, store && localStore == null));
             Files.write(output, e.bitstream());
             spec.commandLine().getOut().printf("%s: %dx%d, %d bytes, %.4f bpp, codec %s rate %d%s%n", output,
                     e.width(), e.height(), e.bitstream().length, e.bpp(), e.codecId().substring(0, 12),

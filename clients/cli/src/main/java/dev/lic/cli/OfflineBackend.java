@@ -48,11 +48,21 @@ final class OfflineBackend implements Backend {
         this.codec = Codec.open(options);
     }
 
-    /** The default codec pack only, no adaptors; {@code threads} per image (ONNX Runtime and h_s). */
-    static OfflineBackend forEncode(int threads) {
+    /**
+     * The bundled codec pack named {@code codec} (a name or codec id; empty = the default pack) only, no
+     * adaptors; {@code threads} per image (ONNX Runtime and h_s).
+     *
+     * @throws LicException UNKNOWN_CODEC when no bundled pack has that name or id (the message lists them)
+     */
+    static OfflineBackend forEncode(String codec, int threads) {
+        PackSource pack = codec == null || codec.isEmpty() ? PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK)
+                : CodecOptions.defaults().codecPacks().stream()
+                        .filter(p -> codec.equals(CodecPack.declaredCodecId(p)) || codec.equals(CodecPack.declaredName(p)))
+                        .findFirst().orElseThrow(() -> new LicException(ErrorKind.UNKNOWN_CODEC, "codec " + codec
+                                + " is not bundled (bundled: " + CodecOptions.defaults().codecPacks().stream()
+                                        .map(CodecPack::declaredName).collect(Collectors.joining(", ")) + ")"));
         return new OfflineBackend(CodecOptions.defaults().withIntraOpThreads(threads)
-                .withCodecPacks(List.of(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK)))
-                .withAdaptorPacks(List.of()));
+                .withCodecPacks(List.of(pack)).withAdaptorPacks(List.of()));
     }
 
     /**
@@ -98,12 +108,12 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
-    public Encoded encode(byte[] image, OptionalInt rateIndex, boolean store) {
+    public Encoded encode(byte[] image, String codecName, OptionalInt rateIndex, boolean store) {
         if (store) {
             throw new LicException(ErrorKind.INVALID_ARGUMENT,
                     "--store with --offline needs the store options (--store-dir or --store-s3-bucket)");
         }
-        EncodeResult r = codec.encode(image, codec.defaultCodecId(), rateIndex);
+        EncodeResult r = codec.encode(image, codec.codecIdOf(codecName), rateIndex);
         return new Encoded(r.bitstream(), r.width(), r.height(), r.bitsPerPixel(), r.codecId(), r.rateIndex(), "");
     }
 

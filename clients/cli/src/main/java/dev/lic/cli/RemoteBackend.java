@@ -18,8 +18,8 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public Encoded encode(byte[] image, OptionalInt rateIndex, boolean store) {
-        EncodeResponse r = client.encode(image, rateIndex, store);
+    public Encoded encode(byte[] image, String codecName, OptionalInt rateIndex, boolean store) {
+        EncodeResponse r = client.encode(image, codecName, rateIndex, store);
         return new Encoded(r.getBitstream().toByteArray(), r.getWidth(), r.getHeight(), r.getBpp(),
                 r.getCodecId(), r.getRateIndex(), r.getStoredId());
     }

@@ -52,7 +52,7 @@ final class RoundTripCommand implements Callable<Integer> {
             out.printf("%-28s %9s %8s %7s %8s%n", "image", "size", "bytes", "bpp", "PSNR dB");
             for (Path image : images) {
                 byte[] original = Files.readAllBytes(image);
-                Backend.Encoded e = codec.encode(original, RateOption.of(rate), false);
+                Backend.Encoded e = codec.encode(original, "", RateOption.of(rate), false);
                 byte[] bitstream = e.bitstream();
                 if (store != null) {
                     String id = store.put(bitstream).getId();

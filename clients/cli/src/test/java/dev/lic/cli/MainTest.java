@@ -71,6 +71,19 @@ class MainTest {
     }
 
     @Test
+    void offlineEncodeTakesACodecByName() throws Exception {
+        String legacyId = CodecPack.declaredCodecId(PackSource.classpath(CodecOptions.LEGACY_CODEC_PACK_V1));
+        Path lic = dir.resolve("v1.lic");
+        assertThat(run("encode", "--offline", "--codec", "hyperprior-s", kodak(4).toString(), "-o", lic.toString()))
+                .isZero();
+        assertThat(lastOutput).contains("codec " + legacyId.substring(0, 12)).contains("rate 0");
+        assertThat(OfflineBackend.codecIdOf(Files.readAllBytes(lic))).isEqualTo(legacyId);
+        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v1.png").toString())).isZero();
+        assertThat(run("encode", "--offline", "--codec", "nope", kodak(4).toString(), "-o",
+                dir.resolve("x.lic").toString())).as("UNKNOWN_CODEC's exit code").isEqualTo(7);
+    }
+
+    @Test
     void aRateTheCodecDoesNotHaveIsExitCode2() {
         String image = kodak(4).toString();
         assertThat(run("encode", "--offline", "--rate", "99", image, "-o", dir.resolve("a.lic").toString())).isEqualTo(2);

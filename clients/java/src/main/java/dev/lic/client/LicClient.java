@@ -115,6 +115,17 @@ public final class LicClient implements AutoCloseable {
         return rateIndex.isPresent() ? encode(image, rateIndex.getAsInt(), store) : encode(image, store);
     }
 
+    /**
+     * Encodes with codec {@code codec} (a name or id as Describe lists them; empty = the server's default)
+     * at {@code rateIndex}, or at that codec's default rate when it is empty.
+     */
+    public EncodeResponse encode(byte[] image, String codec, OptionalInt rateIndex, boolean store) {
+        EncodeRequest.Builder request = EncodeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(image)).setCodec(codec == null ? "" : codec).setStore(store);
+        rateIndex.ifPresent(request::setRateIndex);
+        return call(() -> codec().encode(request.build()));
+    }
+
     public DecodeResponse decode(byte[] bitstream, String adaptor) {
         return call(() -> codec().decode(DecodeRequest.newBuilder()
                 .setBitstream(ByteString.copyFrom(bitstream)).setAdaptor(adaptor).build()));

@@ -83,6 +83,16 @@ public final class CodecPack {
         return id;
     }
 
+    /**
+     * The name {@code source}'s manifest declares, reading only the manifest: for choosing which packs to
+     * load by the name a user gives.
+     *
+     * @throws LicException INVALID_PACK when the manifest cannot be read or declares no name
+     */
+    public static String declaredName(PackSource source) {
+        return Manifest.text(Manifest.readRoot(source), "name");
+    }
+
     public static CodecPack load(PackSource source) {
         return load(source, false);
     }

@@ -70,14 +70,19 @@ public class CodecResource {
                 @Header(name = "X-Lic-Width"), @Header(name = "X-Lic-Height")})
     @APIResponse(responseCode = "400", description = "INVALID_IMAGE (not a PNG/JPEG), INVALID_ARGUMENT (rate)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "UNKNOWN_CODEC: the named codec is not loaded", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
     @APIResponse(responseCode = "413", description = "TOO_LARGE: over the image limits", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "BUSY: the memory budget is taken; retry", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RestErrors.ErrorBody.class)))
     public Response encode(@Parameter(description = "rate index (GET /v1/codecs lists them); absent = the pack's"
             + " default", schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("rate") String rate,
+            @Parameter(description = "codec name or id (GET /v1/codecs lists them); absent = the default codec")
+            @QueryParam("codec") String codecName,
             byte[] image) {
-        EncodeResult r = operations.encode(image == null ? new byte[0] : image, rate(rate), Cancellation.NONE);
+        EncodeResult r = operations.encode(image == null ? new byte[0] : image, codecName, rate(rate),
+                Cancellation.NONE);
         return Response.ok(r.bitstream(), BITSTREAM_TYPE)
                 .header("X-Lic-Bpp", String.format(Locale.ROOT, "%.6f", r.bitsPerPixel()))
                 .header("X-Lic-Size", r.bitstream().length)

@@ -80,6 +80,17 @@ class RestGatewayTest {
     }
 
     @Test
+    void codecParameterChoosesTheEncoder() throws Exception {
+        String legacyId = given().get("/v1/codecs").then().statusCode(200).extract()
+                .path("codecs.find { it.name == 'hyperprior-s' }.codecId");
+        byte[] image = png(96, 64);
+        given().contentType("image/png").body(image).queryParam("codec", "hyperprior-s").post("/v1/encode").then()
+                .statusCode(200).header("X-Lic-Codec-Id", legacyId).header("X-Lic-Rate", "0");
+        given().contentType("image/png").body(image).queryParam("codec", "nope").post("/v1/encode").then()
+                .statusCode(409).body("error", equalTo("UNKNOWN_CODEC"));
+    }
+
+    @Test
     void storeGetAndDeleteWithAndWithoutToken() throws Exception {
         byte[] bitstream = encode(png(64, 48), null);
         String id = given().contentType("application/x-lic").body(bitstream).post("/v1/bitstreams").then()
