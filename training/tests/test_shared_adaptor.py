@@ -109,3 +109,26 @@ def test_joint_training_resumes_exactly_and_exports_an_s_adapted_codec(tmp_path,
     assert bs.codec_id_hex == pack.codec_id
     for name, array in lat.arrays().items():
         assert np.array_equal(decoded.arrays()[name], array), name
+
+
+def test_report_adds_the_curves_of_an_s_adapted_codec(tmp_path):
+    from lic.adapt.report import main as report
+
+    def summary(codec_id, curves, task="segmentation", dataset="camvid val (3 frames)"):
+        return {"task": task, "dataset": dataset, "task_model": "net.onnx", "codec_id": codec_id,
+                "original": {"miou": 0.5}, "curves": curves}
+
+    pts = lambda shift: [{"rate": r, "bpp": 0.1 * (r + 1) * shift, "miou": 0.2 + 0.05 * r} for r in range(4)]
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(summary("a" * 64, {"human": pts(1.0), "webp": pts(1.2)})))
+    other = tmp_path / "s.json"
+    other.write_text(json.dumps(summary("b" * 64, {"human": pts(0.9), "s+t": pts(0.5), "webp": pts(9.0)})))
+    report([str(base), "--add", f"{other}: (S)"])
+    merged = json.loads(base.read_text())
+    assert set(merged["curves"]) == {"human", "webp", "human (S)", "s+t (S)"}       # the baselines stay the base's
+    assert merged["curve_codec_ids"] == {"human (S)": "b" * 64, "s+t (S)": "b" * 64}
+    assert merged["bd_rate"]["s+t (S)"]["human"] == pytest.approx(-0.5, abs=1e-6)   # half the bits at equal mIoU
+    wrong = tmp_path / "det.json"
+    wrong.write_text(json.dumps(summary("c" * 64, {"human": pts(1.0)}, task="detection")))
+    with pytest.raises(SystemExit):
+        report([str(base), "--add", f"{wrong}:x"])

@@ -10,6 +10,9 @@ are cached under --work; the conventional codecs run their command-line tools. P
 
     python3 -m lic.adapt.evaluate --task detection --work runs/det-eval \
         --adaptor t-adaptor=runs/det-vr/checkpoint.pt --summary ../docs/tasks/detection.json
+
+With `--s-adaptor JOINT_CHECKPOINT --codec-pack S_PACK` the bitstreams come from the S-adapted encoder (its
+own codec id, so its own --work folder); the human curve is then the base synthesis on those bitstreams.
 """
 import argparse
 import json
@@ -26,6 +29,7 @@ from ..codec import Encoder, adaptor_input, decode_latents, synthesize
 from ..pack import load_codec_pack
 from ..train_vr import load_model
 from . import coco_eval, detection, segnet
+from .export_shared import load_shared_model
 from .onnx_import import OnnxModule
 from .tsynthesis import TaskSynthesis
 
@@ -110,6 +114,19 @@ def _load_json(path):
     return {}
 
 
+def _claim_work_folder(work, codec_id):
+    """A work folder caches one codec's bitstreams and results: refuse another codec's (e.g. an S-adapted one)."""
+    path = os.path.join(work, "codec_id")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            held = f.read().strip()
+        if held != codec_id:
+            raise SystemExit(f"{work} holds results of codec {held[:12]}..., not {codec_id[:12]}...: use another --work")
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(codec_id + "\n")
+
+
 def _save_json(obj, path):
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -123,10 +140,14 @@ class Runner:
         task_cls = TASKS[args.task]
         self.task = task_cls(args.data or task_cls.data_default, args.task_model or task_cls.model_default,
                              args.limit, args.every)
-        self.model, _ = load_model(args.codec_checkpoint)
+        if args.s_adaptor:
+            self.model, _ = load_shared_model(args.codec_checkpoint, args.s_adaptor)
+        else:
+            self.model, _ = load_model(args.codec_checkpoint)
         self.pack = load_codec_pack(args.codec_pack)
         self.encoder = Encoder(self.model, self.pack)
         os.makedirs(os.path.join(args.work, "results"), exist_ok=True)
+        _claim_work_folder(args.work, self.pack.codec_id)
 
     def _cached(self, key, fn):
         """Per-image results of one (method, setting), computed for the images not cached yet."""
@@ -212,6 +233,8 @@ def build_parser():
     p.add_argument("--task-model", default=None)
     p.add_argument("--codec-checkpoint", default="checkpoints/hyperprior-vr.pt")
     p.add_argument("--codec-pack", default="../codec-core/src/main/resources/lic/packs/codec/hyperprior-vr")
+    p.add_argument("--s-adaptor", default=None,
+                   help="encode with this lic.adapt.joint checkpoint's S-adaptor (--codec-pack: its S-adapted pack)")
     p.add_argument("--rates", default="", help="comma-separated rate indexes (default: all)")
     p.add_argument("--adaptor", action="append", default=[], help="LABEL=CHECKPOINT (repeatable)")
     p.add_argument("--baselines", default="jpeg,webp,avif")

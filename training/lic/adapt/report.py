@@ -82,14 +82,35 @@ def markdown(summary):
     return "\n".join(lines) + "\n"
 
 
+def add_curves(summary, path, suffix):
+    """Copy the codec curves (not the conventional codecs', which the summary has) of another summary of
+    the same task and data into `summary`, as NAME+suffix, and record which codec id each belongs to."""
+    with open(path, encoding="utf-8") as f:
+        other = json.load(f)
+    if (other["task"], other["dataset"]) != (summary["task"], summary["dataset"]):
+        raise SystemExit(f"{path} measured {other['task']} on {other['dataset']}, not {summary['task']} on "
+                         f"{summary['dataset']}")
+    ids = summary.setdefault("curve_codec_ids", {})
+    for name, points in other["curves"].items():
+        if name in ("jpeg", "webp", "avif"):
+            continue
+        summary["curves"][name + suffix] = points
+        ids[name + suffix] = other["codec_id"]
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m lic.adapt.report", description=__doc__.split("\n")[0])
     p.add_argument("summary")
     p.add_argument("--plot", default=None)
     p.add_argument("--markdown", default=None, help="write the tables as Markdown here")
+    p.add_argument("--add", action="append", default=[], metavar="SUMMARY.json:SUFFIX",
+                   help="also the codec curves of another evaluation of the same task and images (e.g. an "
+                        "S-adapted codec's), each named with SUFFIX appended; repeatable")
     args = p.parse_args(argv)
     with open(args.summary, encoding="utf-8") as f:
         summary = json.load(f)
+    for spec in args.add:
+        add_curves(summary, *spec.rsplit(":", 1))
     ours = [c for c in summary["curves"] if c not in ("jpeg", "webp", "avif")]
     summary["bd_rate"] = bd_table(summary, ours, ["human", "jpeg", "webp", "avif"])
     with open(args.summary, "w", encoding="utf-8") as f:
