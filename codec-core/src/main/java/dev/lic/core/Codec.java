@@ -14,6 +14,7 @@ import dev.lic.core.image.ImageReader;
 import dev.lic.core.image.PaddedImage;
 import dev.lic.core.image.RgbImage;
 import dev.lic.core.onnx.AnalysisSession;
+import dev.lic.core.onnx.AnalysisTiling;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.CodecPack;
@@ -58,6 +59,7 @@ public final class Codec implements AutoCloseable {
     private final PackRegistry registry;
     private final ExecutorService hyperExecutor;
     private final SynthesisTiling tiling;
+    private final AnalysisTiling analysisTiling;
 
     /** A codec pack with its integer h_s and its analysis session, created in open or on first use. */
     private static final class LoadedCodec {
@@ -101,8 +103,9 @@ public final class Codec implements AutoCloseable {
     }
 
     private Codec(Limits limits, Map<String, LoadedCodec> codecs, PackRegistry registry,
-                  ExecutorService hyperExecutor, SynthesisTiling tiling) {
+                  ExecutorService hyperExecutor, SynthesisTiling tiling, AnalysisTiling analysisTiling) {
         this.tiling = tiling;
+        this.analysisTiling = analysisTiling;
         this.limits = limits;
         this.codecs = codecs;
         this.defaultCodecId = codecs.keySet().iterator().next();
@@ -144,7 +147,8 @@ public final class Codec implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = options.intraOpThreads() > 1 ? new ForkJoinPool(options.intraOpThreads()) : null;
-        return new Codec(options.limits(), codecs, registry, executor, options.synthesisTiling());
+        return new Codec(options.limits(), codecs, registry, executor, options.synthesisTiling(),
+                options.analysisTiling());
     }
 
     /** Encodes with the first codec pack of the options at its default rate. */
@@ -175,8 +179,9 @@ public final class Codec implements AutoCloseable {
     }
 
     /**
-     * As {@link #encode(byte[], String, OptionalInt)}; {@code cancellation} is checked between stages and
-     * terminates a running analysis graph.
+     * As {@link #encode(byte[], String, OptionalInt)}; large images are analysed in tiles
+     * ({@link #analysisTiling()}); {@code cancellation} is checked between stages and tiles and terminates a
+     * running analysis graph.
      *
      * @throws CancelledException when cancelled
      */
@@ -199,7 +204,7 @@ public final class Codec implements AutoCloseable {
         int height = image.height();
         cancellation.check("analysis");
         long t1 = System.nanoTime();
-        AnalysisSession.Latents latents = codec.analysis().run(image, rate, cancellation);
+        AnalysisSession.Latents latents = codec.analysis().run(image, rate, analysisTiling, cancellation);
         image = null; // the planes are the largest buffer of an encode: let them go before h_s
         int[] zHat = LatentQuantizer.roundZ(latents.z());
         cancellation.check("hyper-synthesis");
@@ -335,6 +340,11 @@ public final class Codec implements AutoCloseable {
     /** How large images' synthesis is tiled (docs/memory.md). */
     public SynthesisTiling synthesisTiling() {
         return tiling;
+    }
+
+    /** How large images' analysis (encode) is tiled (docs/memory.md). */
+    public AnalysisTiling analysisTiling() {
+        return analysisTiling;
     }
 
     /** Ids of the loaded codec packs, the default first. */

@@ -1,5 +1,6 @@
 package dev.lic.core;
 
+import dev.lic.core.onnx.AnalysisTiling;
 import dev.lic.core.onnx.SynthesisTiling;
 import dev.lic.core.pack.PackSource;
 import dev.lic.store.FileSystemRegistryStore;
@@ -30,10 +31,12 @@ import java.util.Objects;
  *     session when the first encode needs it, instead of in {@link Codec#open}: a process that only decodes
  *     (the offline CLI) never loads that graph. The server keeps the default, false, so a broken encoder
  *     graph fails at start-up
+ * @param analysisTiling how the encoder graph is split for large images (bounded memory; docs/memory.md)
  */
 public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                            boolean useCuda, Limits limits, RegistryStore adaptorRepository,
-                           SynthesisTiling synthesisTiling, boolean analysisOnFirstUse) {
+                           SynthesisTiling synthesisTiling, boolean analysisOnFirstUse,
+                           AnalysisTiling analysisTiling) {
     /** The variable-rate codec pack (format version 2) bundled in codec-core's jar: what encoding uses. */
     public static final String DEFAULT_CODEC_PACK = "lic/packs/codec/hyperprior-vr";
     /**
@@ -58,13 +61,15 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** Options without an adaptor repository (adaptors held in memory) and with the default synthesis tiling. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                         boolean useCuda, Limits limits) {
-        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT, false);
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, null, SynthesisTiling.DEFAULT, false,
+                AnalysisTiling.DEFAULT);
     }
 
     /** Options whose analysis sessions are created in {@link Codec#open}. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,
                         boolean useCuda, Limits limits, RegistryStore adaptorRepository, SynthesisTiling synthesisTiling) {
-        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling, false);
+        this(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository, synthesisTiling, false,
+                AnalysisTiling.DEFAULT);
     }
 
     public CodecOptions {
@@ -72,6 +77,7 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
         adaptorPacks = List.copyOf(adaptorPacks);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(synthesisTiling, "synthesisTiling");
+        Objects.requireNonNull(analysisTiling, "analysisTiling");
         if (codecPacks.isEmpty()) {
             throw new IllegalArgumentException("at least one codec pack is needed");
         }
@@ -92,27 +98,27 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
 
     public CodecOptions withCodecPacks(List<PackSource> packs) {
         return new CodecOptions(packs, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
-                synthesisTiling, analysisOnFirstUse);
+                synthesisTiling, analysisOnFirstUse, analysisTiling);
     }
 
     public CodecOptions withAdaptorPacks(List<PackSource> packs) {
         return new CodecOptions(codecPacks, packs, intraOpThreads, useCuda, limits, adaptorRepository,
-                synthesisTiling, analysisOnFirstUse);
+                synthesisTiling, analysisOnFirstUse, analysisTiling);
     }
 
     public CodecOptions withIntraOpThreads(int threads) {
         return new CodecOptions(codecPacks, adaptorPacks, threads, useCuda, limits, adaptorRepository,
-                synthesisTiling, analysisOnFirstUse);
+                synthesisTiling, analysisOnFirstUse, analysisTiling);
     }
 
     public CodecOptions withUseCuda(boolean cuda) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, cuda, limits, adaptorRepository,
-                synthesisTiling, analysisOnFirstUse);
+                synthesisTiling, analysisOnFirstUse, analysisTiling);
     }
 
     public CodecOptions withLimits(Limits newLimits) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, newLimits, adaptorRepository,
-                synthesisTiling, analysisOnFirstUse);
+                synthesisTiling, analysisOnFirstUse, analysisTiling);
     }
 
     /** Keeps adaptors in the versioned repository at {@code dir} (created if absent); null = in memory. */
@@ -123,7 +129,7 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** Keeps adaptors in the versioned repository in {@code store}; null = in memory. */
     public CodecOptions withAdaptorRepository(RegistryStore store) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, store, synthesisTiling,
-                analysisOnFirstUse);
+                analysisOnFirstUse, analysisTiling);
     }
 
     /** Where the adaptor repository is stored, when there is one. */
@@ -138,12 +144,17 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
 
     public CodecOptions withSynthesisTiling(SynthesisTiling tiling) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
-                tiling, analysisOnFirstUse);
+                tiling, analysisOnFirstUse, analysisTiling);
     }
 
     /** See {@link #analysisOnFirstUse()}. */
     public CodecOptions withAnalysisOnFirstUse(boolean onFirstUse) {
         return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
-                synthesisTiling, onFirstUse);
+                synthesisTiling, onFirstUse, analysisTiling);
+    }
+
+    public CodecOptions withAnalysisTiling(AnalysisTiling tiling) {
+        return new CodecOptions(codecPacks, adaptorPacks, intraOpThreads, useCuda, limits, adaptorRepository,
+                synthesisTiling, analysisOnFirstUse, tiling);
     }
 }

@@ -2,6 +2,7 @@ package dev.lic.core;
 
 import dev.lic.api.LatentGrid;
 import dev.lic.core.image.PaddedImage;
+import dev.lic.core.onnx.AnalysisTiling;
 import dev.lic.core.onnx.SynthesisTiling;
 
 /**
@@ -14,8 +15,10 @@ import dev.lic.core.onnx.SynthesisTiling;
  *       with the pixels ({@link #DECODE_BYTES_PER_PIXEL}); the synthesis graph's scratch is that of one tile
  *       at most ({@link #SYNTHESIS_BYTES_PER_PIXEL} times the largest tile's pixels) because large images are
  *       synthesised in tiles ({@link SynthesisTiling}).</li>
- *   <li>Encode: the analysis graph runs on the whole padded image (not tiled), so everything scales with
- *       the pixels ({@link #ENCODE_BYTES_PER_PIXEL}: measured 9.5 GB peak for a 4096 x 4096 encode).</li>
+ *   <li>Encode: the padded float image, the float and integer latents and the hyper-synthesis output scale
+ *       with the pixels ({@link #ENCODE_BYTES_PER_PIXEL}); the analysis graph's scratch is that of one tile at
+ *       most ({@link #ANALYSIS_BYTES_PER_PIXEL} times the largest tile's pixels) because large images are
+ *       analysed in tiles ({@link AnalysisTiling}; before tiling a 4096 x 4096 encode peaked at 9.5 GB).</li>
  * </ul>
  */
 public final class MemoryModel {
@@ -23,8 +26,10 @@ public final class MemoryModel {
     public static final long DECODE_BYTES_PER_PIXEL = 32;
     /** ONNX Runtime scratch per pixel of one synthesis run (activations of the sub-pixel stages). */
     public static final long SYNTHESIS_BYTES_PER_PIXEL = 200;
-    /** Everything per padded pixel of an encode (image planes, analysis activations, latents). */
-    public static final long ENCODE_BYTES_PER_PIXEL = 600;
+    /** Heap bytes per padded pixel of an encode: decoded image, float planes, y, q, means, scale indexes. */
+    public static final long ENCODE_BYTES_PER_PIXEL = 40;
+    /** ONNX Runtime scratch per pixel of one analysis run (g_a's activations at 1/2 .. 1/16 resolution). */
+    public static final long ANALYSIS_BYTES_PER_PIXEL = 600;
     /** Per request whatever its size (buffers, tensors' headers, the request itself). */
     public static final long FIXED_BYTES = 8L << 20;
 
@@ -40,8 +45,11 @@ public final class MemoryModel {
         return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * pixels + SYNTHESIS_BYTES_PER_PIXEL * tilePixels;
     }
 
-    /** Estimated peak bytes of encoding a {@code width x height} image. */
-    public static long encodeBytes(int width, int height) {
-        return FIXED_BYTES + ENCODE_BYTES_PER_PIXEL * PaddedImage.pad(width) * (long) PaddedImage.pad(height);
+    /** Estimated peak bytes of encoding a {@code width x height} image with {@code tiling}. */
+    public static long encodeBytes(int width, int height, AnalysisTiling tiling) {
+        int hp = PaddedImage.pad(height);
+        int wp = PaddedImage.pad(width);
+        long tilePixels = tiling.maxTilePixels(hp / LatentGrid.Z_STRIDE, wp / LatentGrid.Z_STRIDE);
+        return FIXED_BYTES + ENCODE_BYTES_PER_PIXEL * wp * (long) hp + ANALYSIS_BYTES_PER_PIXEL * tilePixels;
     }
 }

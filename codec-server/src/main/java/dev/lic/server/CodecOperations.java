@@ -78,7 +78,7 @@ public class CodecOperations {
         int[] size = ImageReader.size(image); // header only; an unreadable one fails in encode, cheaply
         // Over the limits or unreadable: the codec refuses it before any large allocation.
         long estimate = size == null || !CodecProducer.limits(config).allows(size[0], size[1])
-                ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1]);
+                ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1], codec.analysisTiling());
         try (Admission.Ticket ticket = admission.admit(estimate, "encode of " + sizeText(size))) {
             return codec.encode(image, codecId, rate, cancellation);
         }

@@ -151,7 +151,9 @@ class TwoReplicasTest {
     static Map<String, byte[]> humanPackVersion(int version) throws IOException {
         String dir = "lic/packs/adaptors/human-hyperprior-vr/";
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (String name : new String[] {"manifest.json", "synthesis.onnx"}) {
+        // Every file of the shipped pack (its manifest lists them; the self-test's two files included).
+        for (String name : new String[] {"manifest.json", "synthesis.onnx", "selftest_input.bin",
+            "selftest_expected.json"}) {
             try (InputStream in = TwoReplicasTest.class.getClassLoader().getResourceAsStream(dir + name)) {
                 files.put(name, in.readAllBytes());
             }

@@ -104,7 +104,7 @@ final class OfflineBackend implements Backend {
     @Override
     public long encodeMemory(byte[] image) {
         int[] size = ImageReader.size(image);
-        return size == null ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1]);
+        return size == null ? MemoryModel.FIXED_BYTES : MemoryModel.encodeBytes(size[0], size[1], codec.analysisTiling());
     }
 
     @Override

@@ -35,8 +35,14 @@ final class OnnxSession implements AutoCloseable {
     private final String what;
     private final boolean cuda;
 
-    /** A float input: its values and shape. */
-    record Input(float[] values, long[] shape) {
+    /**
+     * A float input: its values and shape. A direct buffer in native order is fed to ONNX Runtime as it is;
+     * any other is copied into a new direct buffer, which only the garbage collector frees.
+     */
+    record Input(FloatBuffer values, long[] shape) {
+        Input(float[] values, long[] shape) {
+            this(FloatBuffer.wrap(values), shape);
+        }
     }
 
     /** A float output: its values and shape. */
@@ -45,6 +51,18 @@ final class OnnxSession implements AutoCloseable {
 
     /** @param inputs every input of the graph, the first being the main one */
     OnnxSession(byte[] graph, List<String> inputs, Set<String> outputs, SessionConfig config, String what) {
+        this(graph, inputs, outputs, config, what, true);
+    }
+
+    /**
+     * @param inputs every input of the graph, the first being the main one
+     * @param memoryPattern let ONNX Runtime plan each input shape's memory as one block (its default). Off
+     *     for a graph run many times on large inputs: the planned block comes on top of the arena's chunks
+     *     from the first run, so the second run of one 896 x 896 encoder tile measured 2x the first's memory
+     *     (1054 vs 638 MB peak RSS) and without the plan the peak stayed at the first run's (docs/memory.md)
+     */
+    OnnxSession(byte[] graph, List<String> inputs, Set<String> outputs, SessionConfig config, String what,
+                boolean memoryPattern) {
         this.env = OrtEnvironment.getEnvironment();
         this.inputs = List.copyOf(inputs);
         this.what = what;
@@ -54,6 +72,9 @@ final class OnnxSession implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setInterOpNumThreads(1);
+            if (!memoryPattern) {
+                options.setMemoryPatternOptimization(false);
+            }
             if (config.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(config.intraOpThreads());
             }
@@ -167,7 +188,7 @@ final class OnnxSession implements AutoCloseable {
         try {
             for (int i = 0; i < values.size(); i++) {
                 Input in = values.get(i);
-                feed.put(inputs.get(i), OnnxTensor.createTensor(env, FloatBuffer.wrap(in.values()), in.shape()));
+                feed.put(inputs.get(i), OnnxTensor.createTensor(env, in.values().rewind(), in.shape()));
             }
             if (cancellation == Cancellation.NONE) {
                 return run(feed, null, outputs);

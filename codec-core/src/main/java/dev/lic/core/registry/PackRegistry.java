@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>An adaptor is (codec id, name); each has versions in state LOADING, READY or FAILED (with the
  * reason) and at most one active version, the one a request that names no version gets. Every READY
- * version holds its sessions and can be asked for by number.
+ * version can be asked for by number. Version policy: only the active version and the rollback target
+ * keep their sessions open; any other READY version (one just registered or loaded on demand included)
+ * lets go of them at the next change of its adaptor (never while a lease holds them: they close when the
+ * last lease ends) and is loaded again, validated again, when a request or an activation names it.
  *
  * <p>Guarantees: a request takes a lease ({@link #lease}) on the version it uses and keeps it for its
  * whole duration; a version's sessions are closed only when it has left the registry (deleted, or the
@@ -46,8 +49,13 @@ public final class PackRegistry implements AutoCloseable {
     /** Lifecycle of one version. */
     public enum State { LOADING, READY, FAILED }
 
-    /** One version as listed. @param reason why it FAILED; empty otherwise */
-    public record VersionStatus(int version, State state, String reason, String task, String source) {
+    /**
+     * One version as listed. @param reason why it FAILED; empty otherwise @param loaded whether its sessions
+     * are open now (a READY version that is neither active nor the rollback target is unloaded, and loaded
+     * again when a request or an activation names it)
+     */
+    public record VersionStatus(int version, State state, String reason, String task, String source,
+                                boolean loaded) {
     }
 
     /** One adaptor as listed. @param activeVersion the version served by default; 0 when none */
@@ -115,9 +123,19 @@ public final class PackRegistry implements AutoCloseable {
     private record Key(String codecId, String name) {
     }
 
-    private record Version(int version, State state, String reason, String task, String source, Loaded loaded) {
+    /** @param pack where a READY version is loaded from again after it was unloaded; null otherwise */
+    private record Version(int version, State state, String reason, String task, String source, Loaded loaded,
+                           PackSource pack) {
+        Version(int version, State state, String reason, String task, String source, Loaded loaded) {
+            this(version, state, reason, task, source, loaded, null);
+        }
+
         VersionStatus status() {
-            return new VersionStatus(version, state, reason, task == null ? "" : task, source);
+            return new VersionStatus(version, state, reason, task == null ? "" : task, source, loaded != null);
+        }
+
+        Version unloaded() {
+            return new Version(version, state, reason, task, source, null, pack);
         }
     }
 
@@ -135,6 +153,36 @@ public final class PackRegistry implements AutoCloseable {
             TreeMap<Integer, Version> copy = new TreeMap<>(versions);
             copy.put(v.version, v);
             return new Entry(copy, active, previous);
+        }
+
+        /** The version {@link #rollback} would go back to: the newest READY one of the history; 0 if none. */
+        int rollbackTarget() {
+            for (int i = previous.size() - 1; i >= 0; i--) {
+                Version v = versions.get(previous.get(i));
+                if (v != null && v.state == State.READY && v.version != active) {
+                    return v.version;
+                }
+            }
+            return 0;
+        }
+
+        /**
+         * This entry with the sessions of every READY version other than the active one, the rollback
+         * target and {@code keep} (0: none) let go (added to {@code drained}: they close when their last
+         * lease ends).
+         */
+        Entry withSpareUnloaded(List<Loaded> drained, int keep) {
+            int target = rollbackTarget();
+            TreeMap<Integer, Version> copy = new TreeMap<>(versions);
+            boolean changed = false;
+            for (Version v : versions.values()) {
+                if (v.loaded != null && v.version != active && v.version != target && v.version != keep) {
+                    drained.add(v.loaded);
+                    copy.put(v.version, v.unloaded());
+                    changed = true;
+                }
+            }
+            return changed ? new Entry(copy, active, previous) : this;
         }
 
         Entry without(int version) {
@@ -204,7 +252,8 @@ public final class PackRegistry implements AutoCloseable {
                 if (v.state != State.READY) {
                     throw new LicException(ErrorKind.INVALID_PACK, v.reason);
                 }
-                registry.publish(key, entry == null ? Entry.of(v) : entry.with(v));
+                // Not through the version policy yet: no version is active until all are loaded.
+                registry.current.set(registry.current.get().with(key, entry == null ? Entry.of(v) : entry.with(v)));
             }
             for (Map.Entry<Key, Entry> e : registry.current.get().entries.entrySet()) {
                 Entry entry = e.getValue();
@@ -353,7 +402,12 @@ public final class PackRegistry implements AutoCloseable {
             Version v = entry.versions.get(wanted);
             if (v == null || v.state != State.READY) {
                 throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "adaptor \"" + name + "\" for codec " + codecId
-                        + " has no READY version " + wanted + (v == null ? "" : " (it is " + v.state + ")"));
+                        + " has no READY version " + wanted + (v == null ? "" : " (it is " + v.state + ")"
+                        + (v.reason.isEmpty() ? "" : ": " + v.reason)));
+            }
+            if (v.loaded == null) {
+                ensureLoaded(new Key(codecId, name), wanted); // an unloaded spare version: load it again
+                continue;
             }
             if (v.loaded.tryAcquire()) {
                 return new AdaptorLease(v.loaded);
@@ -464,7 +518,7 @@ public final class PackRegistry implements AutoCloseable {
                     throw e;
                 }
             }
-            publish(key, next);
+            publish(key, next, v.version); // a new version stays loaded until the next change: Activate is instant
             LOG.log(System.Logger.Level.INFO, "adaptor {0} version {1} for codec {2}: {3}{4}", key.name, v.version,
                     key.codecId, v.state, v.reason.isEmpty() ? "" : " (" + v.reason + ")");
             return new Registered(key.codecId, key.name, v.status(), next.active);
@@ -478,23 +532,30 @@ public final class PackRegistry implements AutoCloseable {
      */
     public void activate(String codecId, String name, int version) {
         Key key = new Key(codecId, name);
-        synchronized (mutations) {
-            Entry entry = existing(key);
-            Version v = entry.versions.get(version);
-            if (v == null) {
-                throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "adaptor " + name + " for codec " + codecId
-                        + " has no version " + version);
+        for (int attempt = 0; attempt < MAX_LOAD_ATTEMPTS; attempt++) {
+            synchronized (mutations) {
+                Entry entry = existing(key);
+                Version v = entry.versions.get(version);
+                if (v == null) {
+                    throw new LicException(ErrorKind.UNKNOWN_ADAPTOR, "adaptor " + name + " for codec " + codecId
+                            + " has no version " + version);
+                }
+                if (v.state != State.READY) {
+                    throw new LicException(ErrorKind.CONFLICT, "version " + version + " of adaptor " + name + " is "
+                            + v.state + (v.reason.isEmpty() ? "" : " (" + v.reason + ")") + "; only a READY version can"
+                            + " be activated");
+                }
+                if (entry.active == version) {
+                    return;
+                }
+                if (v.loaded != null) { // load new, switch pointer, drain old: never switch to an unloaded one
+                    publish(key, switchTo(key, entry, version));
+                    return;
+                }
             }
-            if (v.state != State.READY) {
-                throw new LicException(ErrorKind.CONFLICT, "version " + version + " of adaptor " + name + " is "
-                        + v.state + (v.reason.isEmpty() ? "" : " (" + v.reason + ")") + "; only a READY version can be"
-                        + " activated");
-            }
-            if (entry.active == version) {
-                return;
-            }
-            publish(key, switchTo(key, entry, version));
+            ensureLoaded(key, version); // outside the lock: requests and other mutations go on meanwhile
         }
+        throw busy(key);
     }
 
     /**
@@ -505,19 +566,70 @@ public final class PackRegistry implements AutoCloseable {
      */
     public int rollback(String codecId, String name) {
         Key key = new Key(codecId, name);
-        synchronized (mutations) {
-            Entry entry = existing(key);
-            List<Integer> previous = new ArrayList<>(entry.previous);
-            while (!previous.isEmpty()) {
-                int candidate = previous.remove(previous.size() - 1);
-                if (isReady(entry, candidate) && candidate != entry.active) {
+        for (int attempt = 0; attempt < MAX_LOAD_ATTEMPTS; attempt++) {
+            int candidate;
+            synchronized (mutations) {
+                Entry entry = existing(key);
+                candidate = entry.rollbackTarget();
+                if (candidate == 0) {
+                    throw new LicException(ErrorKind.CONFLICT, "adaptor " + name + " for codec " + codecId
+                            + " has no previously active READY version to roll back to");
+                }
+                if (entry.versions.get(candidate).loaded != null) {
+                    // Versions after the target in the history are no longer READY: drop them with it.
+                    List<Integer> previous = new ArrayList<>(entry.previous.subList(0,
+                            entry.previous.lastIndexOf(candidate)));
                     persistActive(key, candidate, previous);
                     publish(key, new Entry(entry.versions, candidate, previous));
                     return candidate;
                 }
             }
-            throw new LicException(ErrorKind.CONFLICT, "adaptor " + name + " for codec " + codecId
-                    + " has no previously active READY version to roll back to");
+            ensureLoaded(key, candidate); // the target is kept loaded; this is for one that failed to be
+        }
+        throw busy(key);
+    }
+
+    /** How often Activate and Rollback load an unloaded version again before giving up (another change won). */
+    private static final int MAX_LOAD_ATTEMPTS = 5;
+
+    private static LicException busy(Key key) {
+        return new LicException(ErrorKind.CONFLICT, "adaptor " + key.name + " for codec " + key.codecId
+                + " kept changing while its version was loaded; retry");
+    }
+
+    /** Serializes loads on demand, so that concurrent requests naming one unloaded version load it once. */
+    private final Object reloading = new Object();
+
+    /**
+     * Loads an unloaded READY version again (validated again: hashes, graphs, self-test) and publishes it
+     * loaded; it stays loaded until the next change of its adaptor applies the version policy. A version
+     * that no longer validates becomes FAILED with the reason. Returns at once when the version is loaded,
+     * gone or not READY: callers read the registry again.
+     */
+    private void ensureLoaded(Key key, int version) {
+        synchronized (reloading) {
+            Entry entry = current.get().entries.get(key);
+            Version v = entry == null ? null : entry.versions.get(version);
+            if (v == null || v.state != State.READY || v.loaded != null || closed) {
+                return;
+            }
+            Version fresh = v.pack == null
+                    ? new Version(version, State.FAILED, "its pack cannot be loaded again", v.task, v.source, null)
+                    : load(key, version, v.pack);
+            synchronized (mutations) {
+                Entry now = current.get().entries.get(key);
+                Version still = now == null ? null : now.versions.get(version);
+                if (closed || still == null || still.state != State.READY || still.loaded != null) {
+                    if (fresh.loaded != null) {
+                        fresh.loaded.release();
+                    }
+                    return;
+                }
+                // Published as it is, not through the version policy, which would unload it again at once.
+                current.set(current.get().with(key, now.with(fresh)));
+            }
+            LOG.log(System.Logger.Level.INFO, "adaptor {0} version {1} for codec {2}: loaded again on demand: {3}{4}",
+                    key.name, version, key.codecId, fresh.state, fresh.reason.isEmpty() ? "" : " (" + fresh.reason + ")");
         }
     }
 
@@ -662,6 +774,15 @@ public final class PackRegistry implements AutoCloseable {
         }
         seenChangeTag = tag;
         drained.forEach(Loaded::release);
+        // A version another server made active (or the rollback target) may be unloaded here: load it now,
+        // not on the next request.
+        for (Map.Entry<Key, Entry> e : current.get().entries.entrySet()) {
+            for (int v : new int[] {e.getValue().active, e.getValue().rollbackTarget()}) {
+                if (v != 0) {
+                    ensureLoaded(e.getKey(), v);
+                }
+            }
+        }
         if (published != null) {
             LOG.log(System.Logger.Level.INFO, "adaptor registry: took changes made by another server from the repository");
         }
@@ -719,10 +840,21 @@ public final class PackRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes a change of one adaptor, applying the version policy: every READY version other than the
+     * active one and the rollback target lets go of its sessions (they close when their last lease ends).
+     */
     private void publish(Key key, Entry entry) {
+        publish(key, entry, 0);
+    }
+
+    /** As {@link #publish(Key, Entry)}, keeping version {@code keep} loaded too (one just registered). */
+    private void publish(Key key, Entry entry, int keep) {
+        List<Loaded> drained = new ArrayList<>();
         synchronized (mutations) {
-            current.set(current.get().with(key, entry));
+            current.set(current.get().with(key, entry == null ? null : entry.withSpareUnloaded(drained, keep)));
         }
+        drained.forEach(Loaded::release);
     }
 
     private void checkCodec(PackSource source, AdaptorPack.Identity id) {
@@ -788,7 +920,7 @@ public final class PackRegistry implements AutoCloseable {
             adaptor = AdaptorKind.of(task, "pack " + source.describe()).open(pack, config);
             adaptor.selfTest(m);
             return new Version(version, State.READY, "", task, source.describe(),
-                    new Loaded(key.codecId, key.name, version, adaptor));
+                    new Loaded(key.codecId, key.name, version, adaptor), source);
         } catch (LicException e) {
             if (adaptor != null) {
                 adaptor.close();

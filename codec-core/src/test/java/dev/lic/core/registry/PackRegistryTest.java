@@ -310,6 +310,75 @@ class PackRegistryTest {
         }
     }
 
+    /** The versions whose sessions are open now, by the listing. */
+    private List<Integer> loadedVersions() {
+        return human().versions().stream().filter(PackRegistry.VersionStatus::loaded)
+                .map(PackRegistry.VersionStatus::version).toList();
+    }
+
+    @Test
+    void onlyTheActiveVersionAndTheRollbackTargetKeepTheirSessions() throws Exception {
+        // Registered without activation: READY and loaded until the adaptor's next change...
+        assertThat(register(humanPack(2), false).state()).isEqualTo(PackRegistry.State.READY);
+        assertThat(loadedVersions()).containsExactly(1, 2);
+        // ... which unloads it: neither active nor the rollback target. It is still listed READY.
+        register(humanPack(3), false);
+        assertThat(version(2).state()).isEqualTo(PackRegistry.State.READY);
+        assertThat(loadedVersions()).containsExactly(1, 3);
+        // A request naming it loads it again; it stays loaded until the adaptor's next change.
+        assertThat(codec.decode(bitstream, "human", 2).adaptorVersion()).isEqualTo(2);
+        assertThat(loadedVersions()).containsExactly(1, 2, 3);
+
+        // Activation switches to a loaded version; the old active version is the rollback target.
+        registry().activate(codecId, "human", 3);
+        assertThat(loadedVersions()).containsExactly(1, 3);
+        // An unloaded one is loaded (and validated) again first.
+        registry().activate(codecId, "human", 2);
+        assertThat(human().previousVersions()).containsExactly(1, 3);
+        assertThat(loadedVersions()).containsExactly(2, 3);
+        assertThat(registry().loadedCount()).isEqualTo(2);
+
+        // Never unloaded under a lease: its sessions close when the request ends.
+        AdaptorLease lease = registry().lease(codecId, "human", 1);
+        assertThat(loadedVersions()).containsExactly(1, 2, 3);
+        registry().activate(codecId, "human", 3); // 3 active, 2 the rollback target, 1 spare
+        assertThat(loadedVersions()).containsExactly(2, 3);
+        assertThat(lease.adaptorClosed()).isFalse();
+        int m = codec.codecPack(codecId).yChannels();
+        assertThat(((ImageOutput) lease.adaptor().run(new float[m * 4], m, 2, 2, 32, 32)).planes()).hasSize(3 * 32 * 32);
+        lease.close();
+        assertThat(lease.adaptorClosed()).isTrue();
+
+        // Rollback is immediate (its target is loaded), and every version is still listed READY.
+        assertThat(registry().rollback(codecId, "human")).isEqualTo(2);
+        assertThat(decodedVersion()).isEqualTo(2);
+        assertThat(human().versions()).extracting(PackRegistry.VersionStatus::state)
+                .containsOnly(PackRegistry.State.READY);
+
+        // A restart validates every version again, then keeps only the active one and the rollback target.
+        codec.close();
+        codec = openCodec();
+        assertThat(human().activeVersion()).isEqualTo(2);
+        assertThat(loadedVersions()).containsExactly(1, 2);
+    }
+
+    @Test
+    void anUnloadedVersionWhoseFilesChangedFailsWhenItIsNamed() throws Exception {
+        register(humanPack(2), false);
+        register(humanPack(3), false);
+        assertThat(loadedVersions()).containsExactly(1, 3);
+        Path graph = repo.resolve(codecId).resolve("human/2/synthesis.onnx");
+        byte[] bytes = Files.readAllBytes(graph);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(graph, bytes);
+
+        assertKind(() -> codec.decode(bitstream, "human", 2), ErrorKind.UNKNOWN_ADAPTOR, "FAILED");
+        assertThat(version(2).state()).isEqualTo(PackRegistry.State.FAILED);
+        assertThat(version(2).reason()).contains("synthesis.onnx");
+        assertKind(() -> registry().activate(codecId, "human", 2), ErrorKind.CONFLICT, "only a READY version");
+        assertThat(decodedVersion()).isEqualTo(1);
+    }
+
     @Test
     void uploadsRefusePathTraversalDuplicatesAndOversizedPacks() {
         PackUpload upload = new PackUpload(100);
