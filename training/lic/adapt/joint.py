@@ -71,7 +71,7 @@ def parse_task(spec):
 
 def build_parser():
     p = argparse.ArgumentParser(prog="python3 -m lic.adapt.joint", description=__doc__.split("\n")[0])
-    p.add_argument("--task", type=parse_task, action="append", required=True, help="one per task (see above)")
+    p.add_argument("--task", type=parse_task, action="append", default=[], help="one per task (see above)")
     p.add_argument("--codec-checkpoint", default="checkpoints/hyperprior-vr.pt")
     p.add_argument("--out", required=True, help="run folder: checkpoint.pt, log.jsonl")
     p.add_argument("--crop", type=int, default=192)
@@ -163,7 +163,8 @@ def export_task_checkpoints(ck, folder):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     kinds = [t["kind"] for t in args.task]
     if len(set(kinds)) != len(kinds):
         raise SystemExit("--task: one per kind")
@@ -171,6 +172,8 @@ def main(argv=None):
     if args.export_tasks:
         export_task_checkpoints(torch.load(ckpt_path, map_location="cpu"), args.export_tasks)
         return
+    if not args.task:
+        parser.error("give at least one --task")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     codec, _ = load_model(args.codec_checkpoint)
