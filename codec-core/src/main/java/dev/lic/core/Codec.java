@@ -360,7 +360,7 @@ public final class Codec implements AutoCloseable {
     /**
      * The id of the loaded codec that a request names: empty or null = the default codec; otherwise a loaded
      * codec id (64 lowercase hex) or the name of a loaded codec pack (its manifest's {@code name}, e.g.
-     * {@code hyperprior-vr-machine}).
+     * {@code hyperprior-s}).
      *
      * @throws LicException UNKNOWN_CODEC when nothing loaded has that id or name (the message lists what is
      *     loaded); INVALID_ARGUMENT when two loaded packs share the name

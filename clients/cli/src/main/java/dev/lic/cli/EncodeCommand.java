@@ -45,7 +45,7 @@ final class EncodeCommand implements Callable<Integer> {
     Integer rate;
 
     @Option(names = "--codec", paramLabel = "NAME", defaultValue = "",
-            description = "codec pack name or id (lic info lists them), e.g. hyperprior-vr-machine for machine tasks; "
+            description = "codec pack name or id (lic info lists them), e.g. hyperprior-s (the first codec); "
                     + "default: the default codec")
     String codec;
 
