@@ -125,7 +125,7 @@ class Task:
         return feat + pixel_weight * F.mse_loss(x_t, x) / 0.001, feat
 
 
-def calibrate(codec, analysis, tasks, args, rng):
+def calibrate(codec, analysis, tasks, args):
     """c_t = geometric mean over r of 255^2 MSE_0[r] / D_t,0[r] on the untrained S-adaptor (module docstring)."""
     scale = {}
     with torch.no_grad():
@@ -198,7 +198,7 @@ def main(argv=None):
         rng.setstate(ck["rng"])
         torch.set_rng_state(ck["torch_rng"])
     else:
-        calibration = calibrate(codec, analysis, tasks, args, rng)
+        calibration = calibrate(codec, analysis, tasks, args)
     log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")
     if step == 0:
         log.write(json.dumps({"calibration": calibration}) + "\n")
