@@ -4,9 +4,10 @@ arXiv 2504.12997 places one shared adaptor in the analysis stages so that the on
 machine task; the T-adaptors (lic.adapt.tsynthesis) then decode it per task. Here an AdaptorBlock
 (lic.adapt.spectral) follows the second and third analysis stages (1/4 and 1/8 resolution, 128 channels each
 for hyperprior-vr: 68,352 parameters, 1.4 % of the codec; with a 2.4 % T-adaptor a task costs 3.8 %, under
-issue 9's 5 %). Not after the first stage: at 1/2 resolution a block and the backward pass through the
-second stage (the analysis's largest convolution) tripled the time of a CPU training step, while the stages
-before the first block run without gradients. The blocks start at zero, so an untrained S-adaptor encodes
+issue 9's 5 %). Not after the first stage: a block at 1/2 resolution needs the backward pass through the
+second stage, the analysis's largest convolution, which dominated the first CPU timings (the encoder's
+backward took about half of a training step); with the blocks at 1/4 and 1/8 the stages before the first
+block run without gradients. The blocks start at zero, so an untrained S-adaptor encodes
 exactly like the base codec.
 
 The hyper-analysis, the entropy model, the integer hyper-synthesis and the synthesis stay the base codec's,
