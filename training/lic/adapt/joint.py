@@ -41,7 +41,7 @@ from ..model import _ste_round
 from ..train_vr import load_model
 from .sanalysis import SharedAnalysis
 from .tasknet import TaskNetwork
-from .train import atomic_save, distillation_loss, learning_rate
+from .train import adaptor_loss, atomic_save, learning_rate
 from .tsynthesis import TaskSynthesis
 
 TASK_KINDS = ("detection", "segmentation")
@@ -120,9 +120,7 @@ class Task:
         self.sampler = CropSampler(spec["data"], crop=args.crop, seed=seed)
 
     def distortion(self, y_dec, x, teacher, pixel_weight):
-        x_t = self.adaptor(y_dec).clamp(0, 1)
-        feat = distillation_loss(self.net.feature_maps(x_t), teacher)
-        return feat + pixel_weight * F.mse_loss(x_t, x) / 0.001, feat
+        return adaptor_loss(self.net, self.adaptor(y_dec).clamp(0, 1), x, teacher, pixel_weight)
 
 
 def calibrate(codec, analysis, tasks, args):

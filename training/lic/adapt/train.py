@@ -76,6 +76,12 @@ def distillation_loss(student, teacher):
     return sum(F.mse_loss(s, t) / (t.pow(2).mean() + 1e-6) for s, t in zip(student, teacher))
 
 
+def adaptor_loss(net, x_t, x, teacher, pixel_weight):
+    """(loss, feature loss) of a T-adaptor's decode x_t: distillation + the small pixel term."""
+    feat = distillation_loss(net.feature_maps(x_t), teacher)
+    return feat + pixel_weight * F.mse_loss(x_t, x) / 0.001, feat
+
+
 def atomic_save(obj, path):
     """torch.save through a temporary file and a rename: a reader never sees half a checkpoint."""
     tmp = path + ".tmp"
@@ -134,8 +140,7 @@ def main(argv=None):
         for g in opt.param_groups:
             g["lr"] = learning_rate(step, args.steps, args.lr)
         x_t = adaptor(y).clamp(0, 1)
-        feat = distillation_loss(net.feature_maps(x_t), teacher)
-        loss = feat + args.pixel_weight * F.mse_loss(x_t, x) / 0.001
+        loss, feat = adaptor_loss(net, x_t, x, teacher, args.pixel_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(adaptor.adaptor_parameters(), 1.0)
