@@ -182,6 +182,32 @@ def _dft(x, length, a):
     return torch.view_as_real(z)
 
 
+def _per_axis(t, x, axis):
+    """A scale or zero point (scalar, or 1-D along `axis`) shaped to broadcast against x."""
+    if t.dim() == 0 or t.numel() == 1:
+        return t.reshape(())
+    shape = [1] * x.dim()
+    shape[axis % x.dim()] = -1
+    return t.reshape(shape)
+
+
+def _quantize_linear(x, scale, zero_point, a):
+    """ONNX QuantizeLinear: round half to even, saturate to the zero point's type (uint8 if absent).
+    Returned as integers held in float, so the graph stays differentiable (straight-through is not
+    needed here: quantised graphs are only evaluated)."""
+    axis = a.get("axis", 1)
+    zp = zero_point if zero_point is not None else torch.zeros((), dtype=torch.uint8)
+    lo, hi = (-128, 127) if zp.dtype == torch.int8 else (0, 255)
+    q = torch.round(x / _per_axis(scale, x, axis)) + _per_axis(zp.float(), x, axis)
+    return q.clamp(lo, hi)
+
+
+def _dequantize_linear(x, scale, zero_point, a):
+    axis = a.get("axis", 1)
+    zp = 0.0 if zero_point is None else _per_axis(zero_point.float(), x, axis)
+    return (x.float() - zp) * _per_axis(scale, x, axis)
+
+
 def _gemm(a_, b_, c_, a):
     if a.get("transA", 0):
         a_ = a_.t()
@@ -217,7 +243,7 @@ class OnnxModule(nn.Module):
         "Concat", "Slice", "Reshape", "Resize", "Upsample", "Transpose", "Constant", "Gemm", "MatMul", "Flatten",
         "Clip", "Softmax", "LeakyRelu", "HardSigmoid", "HardSwish", "Shape", "Gather", "Unsqueeze", "Squeeze",
         "Cast", "Pad", "Split", "Div", "ReduceMean", "DepthToSpace", "Expand", "ConstantOfShape", "Range",
-        "Where", "Elu", "PRelu", "Softplus", "DFT"})
+        "Where", "Elu", "PRelu", "Softplus", "DFT", "QuantizeLinear", "DequantizeLinear"})
 
     def __init__(self, path_or_model, trainable=False, batch_agnostic=True):
         super().__init__()
@@ -259,8 +285,10 @@ class OnnxModule(nn.Module):
         env.update({n: self.params[k] for n, k in self._param_names.items()})
         env.update(zip(self.input_names, inputs))
         wanted = list(outputs) if outputs is not None else self.output_names
-        missing = set(wanted)
+        missing = set(wanted) - set(env)
         for op, ins, outs, a in self.nodes:
+            if not missing:
+                break
             vals = [env[i] if i else None for i in ins]
             res = self._run(op, vals, a, len(outs))
             if not isinstance(res, (list, tuple)):
@@ -268,8 +296,6 @@ class OnnxModule(nn.Module):
             for name, v in zip(outs, res):
                 env[name] = v
                 missing.discard(name)
-            if not missing:
-                break
         if missing:
             raise KeyError(f"not computed by the graph: {sorted(missing)}")
         if outputs is not None:
@@ -284,6 +310,10 @@ class OnnxModule(nn.Module):
             return _div(v[0], v[1])
         if op in _UNARY:
             return _UNARY[op](v[0])
+        if op == "QuantizeLinear":
+            return _quantize_linear(v[0], v[1], v[2] if len(v) > 2 else None, a)
+        if op == "DequantizeLinear":
+            return _dequantize_linear(v[0], v[1], v[2] if len(v) > 2 else None, a)
         if op == "Conv":
             return _conv(v[0], v[1], v[2] if len(v) > 2 else None, a)
         if op == "ConvTranspose":

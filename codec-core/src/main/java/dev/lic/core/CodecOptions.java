@@ -44,8 +44,17 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
      * loaded after the default so that bitstreams made with it keep decoding.
      */
     public static final String LEGACY_CODEC_PACK_V1 = "lic/packs/codec/hyperprior-s";
-    /** The human adaptor of {@link #DEFAULT_CODEC_PACK}, bundled in the adaptors jar. */
+    /**
+     * Version 1 of the human adaptor of {@link #DEFAULT_CODEC_PACK} (float synthesis, what the Python reference
+     * decodes to), bundled in the adaptors jar.
+     */
     public static final String DEFAULT_HUMAN_ADAPTOR = "lic/packs/adaptors/human-hyperprior-vr";
+    /**
+     * Version 2 of that human adaptor: the same synthesis with its 3x3 convolutions in int8 (about half the
+     * CPU, 0.01-0.06 dB less PSNR on Kodak; docs/benchmarks.md), bundled in the adaptors jar. Being the newest
+     * bundled version, it is the one a fresh registry makes active; version 1 stays available by number.
+     */
+    public static final String DEFAULT_HUMAN_ADAPTOR_INT8 = "lic/packs/adaptors/human-int8-hyperprior-vr";
     /** The human adaptor of {@link #LEGACY_CODEC_PACK_V1}, bundled in the adaptors jar. */
     public static final String LEGACY_HUMAN_ADAPTOR_V1 = "lic/packs/adaptors/human-hyperprior-s";
     /** Every bundled codec pack (classpath prefixes), the encoding default first. */
@@ -55,8 +64,8 @@ public record CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptor
     /** The segmentation T-adaptor of {@link #DEFAULT_CODEC_PACK} (the CamVid network, 11 classes; issue 9). */
     public static final String DEFAULT_SEGMENTATION_ADAPTOR = "lic/packs/adaptors/segmentation-hyperprior-vr";
     /** Every bundled adaptor pack (classpath prefixes). */
-    public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, DEFAULT_DETECTION_ADAPTOR,
-            DEFAULT_SEGMENTATION_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
+    public static final List<String> BUNDLED_ADAPTOR_PACKS = List.of(DEFAULT_HUMAN_ADAPTOR, DEFAULT_HUMAN_ADAPTOR_INT8,
+            DEFAULT_DETECTION_ADAPTOR, DEFAULT_SEGMENTATION_ADAPTOR, LEGACY_HUMAN_ADAPTOR_V1);
 
     /** Options without an adaptor repository (adaptors held in memory) and with the default synthesis tiling. */
     public CodecOptions(List<PackSource> codecPacks, List<PackSource> adaptorPacks, int intraOpThreads,

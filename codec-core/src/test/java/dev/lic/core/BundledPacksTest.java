@@ -3,14 +3,19 @@ package dev.lic.core;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.tools.MakeJavaVectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@link CodecOptions#defaults()} as the server and the CLI open it: the variable-rate pack encodes, and the
@@ -40,10 +45,31 @@ class BundledPacksTest {
         assertThat(vr.name()).isEqualTo("hyperprior-vr");
         assertThat(legacy.formatVersion()).isEqualTo(1);
         assertThat(legacy.name()).isEqualTo("hyperprior-s");
-        // human for both codecs; the task adaptors (issue 9) for the default one
-        assertThat(codec.adaptors()).extracting(a -> a.name() + "@" + a.codecId()).containsExactlyInAnyOrder(
-                "human@" + vr.codecId(), "detection@" + vr.codecId(), "segmentation@" + vr.codecId(),
-                "human@" + legacy.codecId());
+        // human for both codecs (the default one's in float, version 1, and int8, version 2); the task
+        // adaptors (issue 9) for the default one
+        assertThat(codec.adaptors()).extracting(a -> a.name() + " v" + a.version() + "@" + a.codecId())
+                .containsExactlyInAnyOrder("human v2@" + vr.codecId(), "human v1@" + vr.codecId(),
+                        "detection v1@" + vr.codecId(), "segmentation v1@" + vr.codecId(),
+                        "human v1@" + legacy.codecId());
+    }
+
+    @Test
+    void theActiveHumanDecodeIsTheInt8VersionCloseToTheFloatOne() throws IOException {
+        Path kodim = TestData.sharedData("kodak/kodim23.png").orElse(null);
+        Assumptions.assumeTrue(kodim != null, "Kodak images not found (../shared/data/kodak)");
+        byte[] png = TestData.bytes(kodim);
+        BufferedImage original = ImageIO.read(new ByteArrayInputStream(png));
+        for (int rate : new int[] {0, 7}) {
+            byte[] bitstream = codec.encode(png, rate).bitstream();
+            DecodeResult active = codec.decode(bitstream, "human");
+            DecodeResult float32 = codec.decode(bitstream, "human", 1);
+            assertThat(active.adaptorVersion()).isEqualTo(2);
+            assertThat(active.rgb()).isNotEqualTo(float32.rgb());
+            double int8Psnr = KodakTest.psnr(original, active.rgb());
+            double floatPsnr = KodakTest.psnr(original, float32.rgb());
+            System.out.printf("kodim23 rate %d: PSNR int8 %.3f dB, float %.3f dB%n", rate, int8Psnr, floatPsnr);
+            assertThat(int8Psnr).isGreaterThan(27).isCloseTo(floatPsnr, within(0.15)); // kodim23: among the worst
+        }
     }
 
     @Test

@@ -140,7 +140,8 @@ class CodecTest {
         assertThat(CodecOptions.defaults().codecPacks()).extracting(PackSource::describe).containsExactly(
                 "classpath:" + CodecOptions.DEFAULT_CODEC_PACK, "classpath:" + CodecOptions.LEGACY_CODEC_PACK_V1);
         assertThat(CodecOptions.defaults().adaptorPacks()).extracting(PackSource::describe).containsExactly(
-                "classpath:" + CodecOptions.DEFAULT_HUMAN_ADAPTOR, "classpath:" + CodecOptions.DEFAULT_DETECTION_ADAPTOR,
+                "classpath:" + CodecOptions.DEFAULT_HUMAN_ADAPTOR, "classpath:" + CodecOptions.DEFAULT_HUMAN_ADAPTOR_INT8,
+                "classpath:" + CodecOptions.DEFAULT_DETECTION_ADAPTOR,
                 "classpath:" + CodecOptions.DEFAULT_SEGMENTATION_ADAPTOR, "classpath:" + CodecOptions.LEGACY_HUMAN_ADAPTOR_V1);
     }
 }

@@ -38,11 +38,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Adaptors service through the real gRPC server and the Java client: the lifecycle guarantees of
- * docs/adaptor-registry.md with the shipped human adaptor of the default codec and copies of it with the
- * manifest's version bumped. Each test leaves the registry as it found it (version 1 active, alone).
+ * docs/adaptor-registry.md with the shipped human adaptor of the default codec and copies of its float
+ * version with the manifest's version bumped. Each test leaves the registry as it found it: the shipped
+ * versions 1 (float) and 2 (int8), version 2 active.
  */
 @QuarkusTest
 class AdaptorsServiceTest {
+    /** The default codec's human versions a fresh registry holds, and the active one (the newest). */
+    static final List<Integer> SHIPPED = List.of(1, 2);
+    static final int SHIPPED_ACTIVE = 2;
     private ManagedChannel channel;
     private LicClient client;
     private String codecId;
@@ -60,18 +64,18 @@ class AdaptorsServiceTest {
     @AfterEach
     void restore() throws InterruptedException {
         AdaptorEntry human = human();
-        if (human.getActiveVersion() != 1) {
-            client.activateAdaptor(codecId, "human", 1);
+        if (human.getActiveVersion() != SHIPPED_ACTIVE) {
+            client.activateAdaptor(codecId, "human", SHIPPED_ACTIVE);
         }
         for (AdaptorVersion v : human().getVersionsList()) {
-            if (v.getVersion() != 1 && v.getState() != AdaptorState.LOADING) {
+            if (!SHIPPED.contains(v.getVersion()) && v.getState() != AdaptorState.LOADING) {
                 client.deleteAdaptor(codecId, "human", v.getVersion());
             }
         }
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** The shipped human pack of the default codec with the manifest's version set to {@code version}. */
+    /** The shipped float human pack of the default codec with the manifest's version set to {@code version}. */
     static Map<String, byte[]> humanPack(int version) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(TestData.defaultHumanPack())) {
@@ -115,7 +119,7 @@ class AdaptorsServiceTest {
     }
 
     @Test
-    void theShippedAdaptorsAreVersionOneAndActive() {
+    void theShippedAdaptorsAreReadyAndTheNewestOfEachIsActive() {
         // (TypedAdaptorsTest registers "test-detection" and "test-segmentation" in the same server: not seeds)
         List<AdaptorEntry> all = client.listAdaptors().getAdaptorsList().stream()
                 .filter(a -> !TypedAdaptorsTest.NAMES.contains(a.getName())).toList();
@@ -124,8 +128,11 @@ class AdaptorsServiceTest {
         assertThat(all).filteredOn(a -> a.getName().equals("human")).hasSize(client.describe().getCodecsCount());
         Map<String, String> tasks = Map.of("human", "image", "detection", "detection", "segmentation", "segmentation");
         for (AdaptorEntry a : all) {
-            assertThat(a.getActiveVersion()).isEqualTo(1);
-            assertThat(a.getVersionsList()).singleElement().satisfies(v -> {
+            boolean int8Too = a.getName().equals("human") && a.getCodecId().equals(codecId);
+            assertThat(a.getActiveVersion()).isEqualTo(int8Too ? SHIPPED_ACTIVE : 1);
+            assertThat(a.getVersionsList()).extracting(AdaptorVersion::getVersion)
+                    .containsExactlyElementsOf(int8Too ? SHIPPED : List.of(1));
+            assertThat(a.getVersionsList()).allSatisfy(v -> {
                 assertThat(v.getState()).as(v.getReason()).isEqualTo(AdaptorState.READY);
                 assertThat(v.getTask()).isEqualTo(tasks.get(a.getName()));
             });
@@ -138,45 +145,45 @@ class AdaptorsServiceTest {
     }
 
     @Test
-    void v1ServesWhileV2LoadsThenV2ServesAndRollbackReturnsToV1() throws Exception {
-        Map<String, byte[]> v2 = humanPack(2);
-        CompletableFuture<RegisterResponse> loading = CompletableFuture.supplyAsync(() -> register(v2, true));
+    void theActiveVersionServesWhileV3LoadsThenV3ServesAndRollbackReturnsToIt() throws Exception {
+        Map<String, byte[]> v3 = humanPack(3);
+        CompletableFuture<RegisterResponse> loading = CompletableFuture.supplyAsync(() -> register(v3, true));
         List<Integer> served = new ArrayList<>();
         while (!loading.isDone()) {
-            served.add(decodedVersion()); // never fails while v2 loads and takes over
+            served.add(decodedVersion()); // never fails while v3 loads and takes over
         }
         RegisterResponse registered = loading.get(120, TimeUnit.SECONDS);
         assertThat(registered.getVersion().getState()).isEqualTo(AdaptorState.READY);
-        assertThat(registered.getActiveVersion()).isEqualTo(2);
-        assertThat(served).isNotEmpty().allMatch(v -> v == 1 || v == 2);
-        assertThat(decodedVersion()).isEqualTo(2);
+        assertThat(registered.getActiveVersion()).isEqualTo(3);
+        assertThat(served).isNotEmpty().allMatch(v -> v == SHIPPED_ACTIVE || v == 3);
+        assertThat(decodedVersion()).isEqualTo(3);
         DecodeResponse pinned = client.decode(bitstream, "human", 1);
         assertThat(pinned.getAdaptorVersion()).isEqualTo(1);
 
-        assertThat(client.rollbackAdaptor("", "human").getActiveVersion()).isEqualTo(1);
-        assertThat(decodedVersion()).isEqualTo(1);
+        assertThat(client.rollbackAdaptor("", "human").getActiveVersion()).isEqualTo(SHIPPED_ACTIVE);
+        assertThat(decodedVersion()).isEqualTo(SHIPPED_ACTIVE);
         assertThat(human().getPreviousVersionsList()).isEmpty();
         assertStatus(() -> client.rollbackAdaptor("", "human"), Status.Code.FAILED_PRECONDITION,
                 "no previously active");
     }
 
     @Test
-    void aV2WithAWrongOutputNameIsListedFailedAndV1StaysActive() throws Exception {
-        Map<String, byte[]> bad = humanPack(2);
+    void aV3WithAWrongOutputNameIsListedFailedAndTheActiveVersionStays() throws Exception {
+        Map<String, byte[]> bad = humanPack(3);
         editManifest(bad, "\"output\": \"image\"", "\"output\": \"rgb\"");
         RegisterResponse r = register(bad, true);
         assertThat(r.getVersion().getState()).isEqualTo(AdaptorState.FAILED);
         assertThat(r.getVersion().getReason()).contains("no output rgb");
-        assertThat(r.getActiveVersion()).isEqualTo(1);
-        assertThat(version(2).getState()).isEqualTo(AdaptorState.FAILED);
-        assertThat(version(2).getReason()).contains("no output rgb");
-        assertThat(decodedVersion()).isEqualTo(1);
-        assertStatus(() -> client.activateAdaptor("", "human", 2), Status.Code.FAILED_PRECONDITION, "FAILED");
-        assertStatus(() -> client.decode(bitstream, "human", 2), Status.Code.NOT_FOUND, "no READY version 2");
+        assertThat(r.getActiveVersion()).isEqualTo(SHIPPED_ACTIVE);
+        assertThat(version(3).getState()).isEqualTo(AdaptorState.FAILED);
+        assertThat(version(3).getReason()).contains("no output rgb");
+        assertThat(decodedVersion()).isEqualTo(SHIPPED_ACTIVE);
+        assertStatus(() -> client.activateAdaptor("", "human", 3), Status.Code.FAILED_PRECONDITION, "FAILED");
+        assertStatus(() -> client.decode(bitstream, "human", 3), Status.Code.NOT_FOUND, "no READY version 3");
     }
 
     @Test
-    void aV2WhoseHashMismatchesIsListedFailedAndV1StaysActive() throws Exception {
+    void aV3WhoseHashMismatchesIsListedFailedAndTheActiveVersionStays() throws Exception {
         Map<String, byte[]> bad = humanPack(3);
         byte[] graph = bad.get("synthesis.onnx").clone();
         graph[graph.length / 2] ^= 1;
@@ -184,19 +191,20 @@ class AdaptorsServiceTest {
         RegisterResponse r = register(bad, true);
         assertThat(r.getVersion().getState()).isEqualTo(AdaptorState.FAILED);
         assertThat(r.getVersion().getReason()).contains("SHA-256");
-        assertThat(human().getActiveVersion()).isEqualTo(1);
-        assertThat(decodedVersion()).isEqualTo(1);
+        assertThat(human().getActiveVersion()).isEqualTo(SHIPPED_ACTIVE);
+        assertThat(decodedVersion()).isEqualTo(SHIPPED_ACTIVE);
     }
 
     @Test
     void deletingTheActiveVersionIsFailedPrecondition() throws Exception {
-        assertStatus(() -> client.deleteAdaptor("", "human", 1), Status.Code.FAILED_PRECONDITION, "is active");
+        assertStatus(() -> client.deleteAdaptor("", "human", SHIPPED_ACTIVE), Status.Code.FAILED_PRECONDITION,
+                "is active");
         assertStatus(() -> client.deleteAdaptor("", "human", 7), Status.Code.NOT_FOUND, "no version 7");
         assertStatus(() -> client.activateAdaptor("", "human", 0), Status.Code.INVALID_ARGUMENT, "not a version");
-        register(humanPack(2), false);
-        assertThat(human().getActiveVersion()).isEqualTo(1);
-        client.deleteAdaptor("", "human", 2);
-        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactly(1);
+        register(humanPack(3), false);
+        assertThat(human().getActiveVersion()).isEqualTo(SHIPPED_ACTIVE);
+        client.deleteAdaptor("", "human", 3);
+        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactlyElementsOf(SHIPPED);
     }
 
     @Test
@@ -218,13 +226,14 @@ class AdaptorsServiceTest {
         assertStatus(() -> register(humanPack(1), false), Status.Code.FAILED_PRECONDITION, "exists");
         assertStatus(() -> client.registerAdaptor(humanPack(4), RegisterHeader.newBuilder().setVersion(5).build()),
                 Status.Code.INVALID_ARGUMENT, "manifest says 4");
-        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactly(1);
+        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactlyElementsOf(SHIPPED);
         assertThat(Files.exists(Path.of("target/escape.onnx"))).isFalse();
     }
 
     @Test
     void theClientMapsConflictsToTheirKind() {
-        assertThatThrownBy(() -> client.deleteAdaptor("", "human", 1)).isInstanceOfSatisfying(LicException.class,
+        assertThatThrownBy(() -> client.deleteAdaptor("", "human", SHIPPED_ACTIVE)).isInstanceOfSatisfying(
+                LicException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
     }
 }

@@ -92,7 +92,8 @@ class AdminCallsTest {
     @Test
     void registryMutationsNeedTheTokenAndListDoesNot() {
         ActivateRequest activate = ActivateRequest.newBuilder().setName("human").setVersion(1).build();
-        DeleteAdaptorRequest deleteActive = DeleteAdaptorRequest.newBuilder().setName("human").setVersion(1).build();
+        DeleteAdaptorRequest deleteActive = DeleteAdaptorRequest.newBuilder().setName("human")
+                .setVersion(AdaptorsServiceTest.SHIPPED_ACTIVE).build();
         RollbackRequest rollback = RollbackRequest.newBuilder().setName("human").build();
         assertStatus(() -> adaptors.activate(activate), Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED: ");
         assertStatus(() -> adaptors.delete(deleteActive), Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED: ");
@@ -101,7 +102,7 @@ class AdminCallsTest {
                 "PERMISSION_DENIED: ");
         assertStatus(() -> withToken(adaptors, "wrong-token").delete(deleteActive), Status.Code.PERMISSION_DENIED,
                 "PERMISSION_DENIED: ");
-        // The refused delete changed nothing: human v1 is still there and active; reading needs no token.
+        // The refused delete changed nothing: the active human is still there; reading needs no token.
         assertThat(adaptors.list(ListAdaptorsRequest.getDefaultInstance()).toString()).contains("human");
         // With the token the call reaches the registry, which refuses to delete the active version.
         assertStatus(() -> withToken(adaptors, TOKEN).delete(deleteActive), Status.Code.FAILED_PRECONDITION, "active");

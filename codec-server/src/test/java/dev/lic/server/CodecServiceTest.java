@@ -199,8 +199,10 @@ class CodecServiceTest {
             assertThat(r.getKodakBpp()).as("not in a version 1 manifest").isZero();
         });
         assertThat(legacy.getDefaultRateIndex()).isZero();
-        assertThat(d.getAdaptorsList()).filteredOn(a -> a.getName().equals("human")).extracting(a -> a.getCodecId())
-                .containsExactlyInAnyOrder(vr.getCodecId(), legacy.getCodecId());
+        // every READY version: the default codec's human in int8 (2) and float (1), the legacy codec's one
+        assertThat(d.getAdaptorsList()).filteredOn(a -> a.getName().equals("human"))
+                .extracting(a -> a.getCodecId() + " v" + a.getVersion())
+                .containsExactlyInAnyOrder(vr.getCodecId() + " v2", vr.getCodecId() + " v1", legacy.getCodecId() + " v1");
     }
 
     @Test

@@ -53,11 +53,11 @@ class HotSwapLoadTest {
 
     @AfterEach
     void restore() throws InterruptedException {
-        if (human().getActiveVersion() != 1) {
-            client.activateAdaptor(codecId, "human", 1);
+        if (human().getActiveVersion() != AdaptorsServiceTest.SHIPPED_ACTIVE) {
+            client.activateAdaptor(codecId, "human", AdaptorsServiceTest.SHIPPED_ACTIVE);
         }
         for (AdaptorVersion v : human().getVersionsList()) {
-            if (v.getVersion() != 1 && v.getState() != AdaptorState.LOADING) {
+            if (!AdaptorsServiceTest.SHIPPED.contains(v.getVersion()) && v.getState() != AdaptorState.LOADING) {
                 client.deleteAdaptor(codecId, "human", v.getVersion());
             }
         }
@@ -71,8 +71,9 @@ class HotSwapLoadTest {
 
     @Test
     void decodersNeverFailWhileVersionsSwapEvery200Ms() throws Exception {
-        RegisterResponse v2 = client.registerAdaptor(AdaptorsServiceTest.humanPack(2), RegisterHeader.getDefaultInstance());
-        assertThat(v2.getVersion().getState()).isEqualTo(AdaptorState.READY);
+        // Swapped: the two shipped versions of human, 1 (float) and 2 (int8, active at start).
+        assertThat(human().getVersionsList()).extracting(AdaptorVersion::getVersion).containsExactly(1, 2);
+        assertThat(human().getVersionsList()).allMatch(v -> v.getState() == AdaptorState.READY);
         List<byte[]> bitstreams = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int[] size : new int[][] {{256, 192}, {192, 256}, {320, 240}}) {
@@ -104,7 +105,7 @@ class HotSwapLoadTest {
         }
         int swaps = 0;
         List<Throwable> swapFailures = new ArrayList<>();
-        for (int next = 2; System.nanoTime() < end; next = 3 - next) {
+        for (int next = 1; System.nanoTime() < end; next = 3 - next) {
             Thread.sleep(SWAP_MS);
             try {
                 assertThat(client.activateAdaptor(codecId, "human", next).getActiveVersion()).isEqualTo(next);
@@ -129,22 +130,23 @@ class HotSwapLoadTest {
     @Test
     void hundredRegisterActivateDeleteCyclesLeaveTheRegistryAsItWas() throws Exception {
         AdaptorEntry before = human();
-        assertThat(before.getActiveVersion()).isEqualTo(1);
+        int shipped = before.getActiveVersion(); // the int8 version 2 (version 1, float, is listed too)
+        assertThat(before.getVersionsList()).extracting(AdaptorVersion::getVersion).doesNotContain(3);
         Map<String, byte[]> v3 = AdaptorsServiceTest.humanPack(3);
         for (int c = 0; c < 100; c++) {
             RegisterResponse r = client.registerAdaptor(v3, RegisterHeader.getDefaultInstance());
             assertThat(r.getVersion().getState()).as("cycle %d", c).isEqualTo(AdaptorState.READY);
             assertThat(client.activateAdaptor(codecId, "human", 3).getActiveVersion()).isEqualTo(3);
-            assertThat(client.activateAdaptor(codecId, "human", 1).getActiveVersion()).isEqualTo(1);
+            assertThat(client.activateAdaptor(codecId, "human", shipped).getActiveVersion()).isEqualTo(shipped);
             client.deleteAdaptor(codecId, "human", 3);
         }
         AdaptorEntry after = human();
-        assertThat(after.getActiveVersion()).isEqualTo(1);
+        assertThat(after.getActiveVersion()).isEqualTo(shipped);
         assertThat(after.getVersionsList()).extracting(AdaptorVersion::getVersion)
                 .containsExactlyElementsOf(before.getVersionsList().stream().map(AdaptorVersion::getVersion).toList());
         assertThat(after.getVersionsList()).allMatch(v -> v.getState() == AdaptorState.READY);
         assertThat(after.getPreviousVersionsList()).doesNotContain(3);
         assertThat(client.decode(client.encode(TestImages.png(64, 48), false).getBitstream().toByteArray(), "human")
-                .getAdaptorVersion()).isEqualTo(1);
+                .getAdaptorVersion()).isEqualTo(shipped);
     }
 }

@@ -24,11 +24,11 @@ final class BackendOptions {
     }
 
     /**
-     * Offline: what decoding bitstreams of {@code codecIds} through {@code adaptor} needs, {@code threads} per
-     * image (0: default).
+     * Offline: what decoding bitstreams of {@code codecIds} through {@code adaptor} version {@code version}
+     * (0: the active one) needs, {@code threads} per image (0: default).
      */
-    Backend openForDecode(Set<String> codecIds, String adaptor, int threads) {
-        return offline ? OfflineBackend.forDecode(codecIds, adaptor, orDefault(threads))
+    Backend openForDecode(Set<String> codecIds, String adaptor, int version, int threads) {
+        return offline ? OfflineBackend.forDecode(codecIds, adaptor, version, orDefault(threads))
                 : new RemoteBackend(server.connect());
     }
 

@@ -100,7 +100,7 @@ final class DecodeCommand implements Callable<Integer> {
         if (!toFolder && !batch.json) {
             byte[] bitstream = Files.readAllBytes(files.get(0));
             Backend.Decoded d;
-            try (Backend b = backend.openForDecode(codecIds(List.of(bitstream)), adaptor, 0)) {
+            try (Backend b = backend.openForDecode(codecIds(List.of(bitstream)), adaptor, adaptorVersion, 0)) {
                 d = b.decode(bitstream, adaptor, adaptorVersion, format, taskOptions);
             }
             return report(d);
@@ -120,7 +120,7 @@ final class DecodeCommand implements Callable<Integer> {
             try (LocalStore bitstreams = new LocalStore(local.get())) {
                 bitstream = bitstreams.store().get(id); // verified against the id
             }
-            try (Backend b = OfflineBackend.forDecode(codecIds(List.of(bitstream)), adaptor,
+            try (Backend b = OfflineBackend.forDecode(codecIds(List.of(bitstream)), adaptor, adaptorVersion,
                     dev.lic.core.CodecOptions.defaults().intraOpThreads())) {
                 return report(b.decode(bitstream, adaptor, adaptorVersion, format));
             }
@@ -181,7 +181,7 @@ final class DecodeCommand implements Callable<Integer> {
             }
         }
         MemoryBudget budget = new MemoryBudget(batch.memoryMb);
-        try (Backend b = backend.openForDecode(codecIds, adaptor, batch.threadsPerImage())) {
+        try (Backend b = backend.openForDecode(codecIds, adaptor, adaptorVersion, batch.threadsPerImage())) {
             return new BatchRun("decode", batch, spec.commandLine().getOut()).run(items, output, item -> {
                 long t0 = System.nanoTime();
                 byte[] bitstream = Files.readAllBytes(item.input());

@@ -21,6 +21,7 @@ import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.Limits;
 import dev.lic.proto.v1.RateInfo;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -67,10 +68,12 @@ final class OfflineBackend implements Backend {
 
     /**
      * The bundled codec packs among {@code codecIds} (the ids the bitstreams name; when none is bundled, the
-     * default pack, so that those bitstreams fail as UNKNOWN_CODEC) and their adaptors named {@code adaptor}
-     * (a human decode does not load, and self-test, the task networks); analysis graphs are not loaded.
+     * default pack, so that those bitstreams fail as UNKNOWN_CODEC) and, per codec, one version of their
+     * adaptor named {@code adaptor}: {@code version}, or the newest bundled one (what the registry makes
+     * active) for 0. A human decode does not load, and self-test, the task networks or the other human
+     * versions; analysis graphs are not loaded.
      */
-    static OfflineBackend forDecode(Set<String> codecIds, String adaptor, int threads) {
+    static OfflineBackend forDecode(Set<String> codecIds, String adaptor, int version, int threads) {
         CodecOptions defaults = CodecOptions.defaults();
         List<PackSource> codecs = defaults.codecPacks().stream()
                 .filter(p -> codecIds.contains(CodecPack.declaredCodecId(p))).toList();
@@ -78,10 +81,19 @@ final class OfflineBackend implements Backend {
             codecs = defaults.codecPacks().subList(0, 1);
         }
         Set<String> loaded = codecs.stream().map(CodecPack::declaredCodecId).collect(Collectors.toSet());
-        List<PackSource> adaptors = defaults.adaptorPacks().stream()
-                .map(p -> Map.entry(p, AdaptorPack.identify(p)))
-                .filter(e -> loaded.contains(e.getValue().codecId()) && e.getValue().name().equals(adaptor))
-                .map(Map.Entry::getKey).toList();
+        Map<String, Map.Entry<PackSource, AdaptorPack.Identity>> chosen = new LinkedHashMap<>();
+        for (PackSource p : defaults.adaptorPacks()) {
+            AdaptorPack.Identity id = AdaptorPack.identify(p);
+            if (loaded.contains(id.codecId()) && id.name().equals(adaptor)
+                    && (version == 0 || id.version() == version)) {
+                chosen.merge(id.codecId(), Map.entry(p, id),
+                        (a, b) -> a.getValue().version() >= b.getValue().version() ? a : b);
+            }
+        }
+        if (chosen.isEmpty() && version != 0) {
+            return forDecode(codecIds, adaptor, 0, threads); // not bundled: the registry says which versions exist
+        }
+        List<PackSource> adaptors = chosen.values().stream().map(Map.Entry::getKey).toList();
         return new OfflineBackend(defaults.withIntraOpThreads(threads).withCodecPacks(codecs)
                 .withAdaptorPacks(adaptors).withAnalysisOnFirstUse(true));
     }

@@ -52,6 +52,20 @@ class MainTest {
     }
 
     @Test
+    void offlineDecodeUsesTheActiveInt8HumanAndTakesAVersion() throws Exception {
+        Path lic = dir.resolve("k.lic");
+        assertThat(run("encode", "--offline", kodak(4).toString(), "-o", lic.toString())).isZero();
+        Path active = dir.resolve("active.png");
+        Path float32 = dir.resolve("v1.png");
+        assertThat(run("decode", "--offline", "--json", lic.toString(), "-o", active.toString())).isZero();
+        assertThat(lastOutput).contains("\"adaptor\":\"human\"", "\"version\":2");
+        assertThat(run("decode", "--offline", "--json", "--adaptor-version", "1", lic.toString(), "-o",
+                float32.toString())).isZero();
+        assertThat(lastOutput).contains("\"version\":1");
+        assertThat(Files.readAllBytes(active)).isNotEqualTo(Files.readAllBytes(float32));
+    }
+
+    @Test
     void offlineEncodeTakesARateAndDefaultsToThePacksDefaultRate() throws Exception {
         int defaultRate = CodecPack.load(PackSource.classpath(CodecOptions.DEFAULT_CODEC_PACK)).defaultRate();
         String image = kodak(4).toString();
@@ -164,7 +178,8 @@ class MainTest {
         assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v1.png").toString(),
                 "--adaptor-version", "1")).isZero();
         assertThat(lastOutput).contains("via human v1");
-        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v2.png").toString(),
-                "--adaptor-version", "2")).isEqualTo(8);
+        assertThat(run("decode", "--offline", lic.toString(), "-o", dir.resolve("v9.png").toString(),
+                "--adaptor-version", "9")).isEqualTo(8); // NOT_FOUND: no such version
+        assertThat(dir.resolve("v9.png")).doesNotExist();
     }
 }

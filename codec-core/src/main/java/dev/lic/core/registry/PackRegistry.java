@@ -11,10 +11,12 @@ import dev.lic.core.pack.PackSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -268,7 +270,9 @@ public final class PackRegistry implements AutoCloseable {
 
     /**
      * A registry over the filesystem repository {@code repository}. Each of {@code seeds} (the bundled or
-     * configured packs) is copied in when the repository has no folder for its (codec id, name) yet; then
+     * configured packs) is copied in when the repository had no folder for its (codec id, name) at start,
+     * so a fresh repository gets every seeded version of a name while one an operator manages (who may have
+     * deleted a version on purpose) is left as it is; then
      * every stored version is loaded and validated. Failures are listed FAILED with the reason, never
      * thrown. The active version is the recorded one when it is READY, else the newest READY version.
      */
@@ -276,8 +280,9 @@ public final class PackRegistry implements AutoCloseable {
                                     AdaptorRepository repository, List<PackSource> seeds) {
         PackRegistry registry = new PackRegistry(codecChannels, config, repository);
         try {
+            Set<Key> seeding = new HashSet<>(); // names absent at start: all their seed versions go in
             for (PackSource source : seeds) {
-                registry.seed(source);
+                registry.seed(source, seeding);
             }
             registry.seenChangeTag = repository.changeTag();
             Map<Key, Entry> entries = new LinkedHashMap<>();
@@ -327,15 +332,19 @@ public final class PackRegistry implements AutoCloseable {
         return registry;
     }
 
-    private void seed(PackSource source) {
+    private void seed(PackSource source, Set<Key> seeding) {
         AdaptorPack.Identity id = AdaptorPack.identify(source);
         if (!codecChannels.containsKey(id.codecId())) {
             LOG.log(System.Logger.Level.WARNING, "adaptor pack {0} reads codec {1}, which is not loaded; not added",
                     source.describe(), id.codecId());
             return;
         }
-        if (repository.hasAdaptor(id.codecId(), id.name())) {
-            return;
+        Key key = new Key(id.codecId(), id.name());
+        if (!seeding.contains(key)) {
+            if (repository.hasAdaptor(id.codecId(), id.name())) {
+                return;
+            }
+            seeding.add(key);
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(id.files());

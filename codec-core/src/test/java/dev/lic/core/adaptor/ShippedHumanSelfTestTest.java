@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShippedHumanSelfTestTest {
     @Test
     void theShippedHumanPacksPassTheirSelfTestAndItChecksPixels() throws Exception {
-        for (String prefix : List.of(CodecOptions.DEFAULT_HUMAN_ADAPTOR, CodecOptions.LEGACY_HUMAN_ADAPTOR_V1)) {
+        for (String prefix : List.of(CodecOptions.DEFAULT_HUMAN_ADAPTOR, CodecOptions.DEFAULT_HUMAN_ADAPTOR_INT8,
+                CodecOptions.LEGACY_HUMAN_ADAPTOR_V1)) {
             AdaptorPack pack = AdaptorPack.load(PackSource.classpath(prefix));
             assertThat(pack.formatVersion()).isEqualTo(2);
             AdaptorPack.SelfTest test = pack.selfTest().orElseThrow();

@@ -5,6 +5,7 @@ import dev.lic.api.LicException;
 import dev.lic.core.Codec;
 import dev.lic.core.TestData;
 import dev.lic.core.adaptor.ImageOutput;
+import dev.lic.core.pack.PackSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,36 @@ class PackRegistryTest {
         assertThat(human().activeVersion()).isEqualTo(1);
         assertThat(version(1).state()).isEqualTo(PackRegistry.State.READY);
         assertThat(decodedVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void aFreshRepositoryGetsEverySeededVersionOfANameAndOneThatHasTheNameGetsNone() throws Exception {
+        Path v2 = writePack(dir.resolve("seed-v2"), humanPack(2));
+        Path v3 = writePack(dir.resolve("seed-v3"), humanPack(3));
+        codec.close();
+        repo = dir.resolve("fresh");
+        codec = Codec.open(TestData.tinyOptions(1).withAdaptorRepository(repo).withAdaptorPacks(
+                List.of(PackSource.directory(TestData.tinyHumanPack()), PackSource.directory(v2))));
+        assertThat(human().versions()).extracting(PackRegistry.VersionStatus::version).containsExactly(1, 2);
+        assertThat(human().activeVersion()).isEqualTo(2); // the newest seeded version
+        assertThat(decodedVersion()).isEqualTo(2);
+
+        registry().delete(codecId, "human", 1); // an operator's choice: a restart must not bring it back
+        codec.close();
+        codec = Codec.open(TestData.tinyOptions(1).withAdaptorRepository(repo).withAdaptorPacks(
+                List.of(PackSource.directory(TestData.tinyHumanPack()), PackSource.directory(v2),
+                        PackSource.directory(v3))));
+        assertThat(human().versions()).extracting(PackRegistry.VersionStatus::version).containsExactly(2);
+        assertThat(repo.resolve(codecId).resolve("human/3")).doesNotExist();
+        assertThat(human().activeVersion()).isEqualTo(2);
+    }
+
+    private static Path writePack(Path folder, Map<String, byte[]> files) throws IOException {
+        Files.createDirectories(folder);
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.write(folder.resolve(f.getKey()), f.getValue());
+        }
+        return folder;
     }
 
     @Test

@@ -57,6 +57,7 @@ class DecodeJobTest {
         List<Path> kodak = TestSpark.kodak();
         direct = Codec.open(CodecOptions.defaults().withIntraOpThreads(1).withAdaptorPacks(List.of(
                 PackSource.classpath(CodecOptions.DEFAULT_HUMAN_ADAPTOR),
+                PackSource.classpath(CodecOptions.DEFAULT_HUMAN_ADAPTOR_INT8), // the active human, as in the job
                 PackSource.directory(PACKS.resolve("detection")),
                 PackSource.directory(PACKS.resolve("segmentation")))));
         input = tmp.resolve("bitstreams");
