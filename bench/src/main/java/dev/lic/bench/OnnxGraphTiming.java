@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +35,8 @@ import java.util.Random;
  * <li>{@code --info}: a JSON object {@code {"<file name without .onnx>": {"gmac": 5.85}, ...}} (what
  * training/tools/synthesis_candidates.py writes); without it, or for a graph it does not name, the GMAC
  * column is empty.</li>
+ * <li>{@code --profile DIR}: also write ONNX Runtime's per-node profile (Chrome trace JSON, every run
+ * including warm-up) of each graph under {@code DIR}; the file names are printed after the table.</li>
  * </ul>
  */
 public final class OnnxGraphTiming {
@@ -46,6 +49,7 @@ public final class OnnxGraphTiming {
         int runs = 10;
         long[] shape = null;
         JsonNode info = null;
+        Path profileDir = null;
         List<Path> graphs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -53,11 +57,13 @@ public final class OnnxGraphTiming {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--shape" -> shape = Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong).toArray();
                 case "--info" -> info = new ObjectMapper().readTree(Path.of(args[++i]).toFile());
+                case "--profile" -> profileDir = Path.of(args[++i]);
                 default -> graphs.add(Path.of(args[i]));
             }
         }
         if (graphs.isEmpty() || runs < 1) {
             System.err.println("usage: OnnxGraphTiming [--threads N] [--runs N] [--shape 1,C,H,W] [--info info.json]"
+                    + " [--profile DIR]"
                     + " graph.onnx...");
             System.exit(2);
         }
@@ -66,18 +72,21 @@ public final class OnnxGraphTiming {
                 env.getVersion(), threads, runs, WARMUP, Runtime.version());
         System.out.println("| graph | GMAC | median ms | min ms | max ms |");
         System.out.println("|---|---:|---:|---:|---:|");
+        List<String> profiles = new ArrayList<>();
         for (Path graph : graphs) {
-            double[] ms = time(env, graph, threads, runs, shape);
             String name = graph.getFileName().toString().replaceFirst("\\.onnx$", "");
+            Path profile = profileDir == null ? null : profileDir.resolve(name);
+            double[] ms = time(env, graph, threads, runs, shape, profile, profiles);
             JsonNode gmac = info == null ? null : info.path(name).get("gmac");
             System.out.printf("| %s | %s | %.1f | %.1f | %.1f |%n", graph.getFileName(),
                     gmac == null ? "" : gmac.asText(), median(ms), ms[0], ms[ms.length - 1]);
         }
+        profiles.forEach(p -> System.out.println("profile: " + p));
     }
 
     /** Sorted times (ms) of {@code runs} timed runs of one graph. */
-    private static double[] time(OrtEnvironment env, Path graph, int threads, int runs, long[] givenShape)
-            throws OrtException {
+    private static double[] time(OrtEnvironment env, Path graph, int threads, int runs, long[] givenShape,
+            Path profile, List<String> profiles) throws OrtException, IOException {
         // The options of codec-core's OnnxSession (CPU provider): a timing here is what a pack graph costs there.
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -85,6 +94,10 @@ public final class OnnxGraphTiming {
             options.setInterOpNumThreads(1);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
+            }
+            if (profile != null) {
+                Files.createDirectories(profile.getParent());
+                options.enableProfiling(profile.toString());
             }
             try (OrtSession session = env.createSession(graph.toString(), options)) {
                 Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -114,6 +127,9 @@ public final class OnnxGraphTiming {
                             ms[r] = (System.nanoTime() - start) / 1e6;
                         }
                     }
+                }
+                if (profile != null) {
+                    profiles.add(session.endProfiling());
                 }
                 Arrays.sort(ms);
                 return ms;

@@ -218,13 +218,14 @@ public final class IntegerHyperSynthesis {
         long round = 1L << (shift - 1);
         int outMin = layer.outMin;
         int outMax = layer.outMax;
+        int[] row = new int[cols];
         for (int jy = j0; jy < j1; jy++) {
-            int row = (jy - j0) * rowStride;
-            int y = jy * s + ry;
+            int at = (jy - j0) * rowStride;
             for (int jx = 0; jx < cols; jx++) {
-                long v = (acc[row + jx] * multiplier + round) >> shift;
-                sink.put(o, y, jx * s + rx, (int) Math.max(outMin, Math.min(outMax, v)));
+                long v = (acc[at + jx] * multiplier + round) >> shift;
+                row[jx] = (int) Math.max(outMin, Math.min(outMax, v));
             }
+            sink.putRow(o, jy * s + ry, rx, s, row, cols);
         }
     }
 
@@ -243,23 +244,33 @@ public final class IntegerHyperSynthesis {
 
     /** Where requantised outputs go: the next layer's padded source planes, or the final arrays. */
     private interface Sink {
-        void put(int channel, int y, int x, int value);
+        /** Output row {@code y} of {@code channel}: {@code values[j]} goes to column {@code x0 + j * step}. */
+        void putRow(int channel, int y, int x0, int step, int[] values, int count);
     }
 
     private record NextLayerSink(LayerPlan next, int[] target) implements Sink {
         @Override
-        public void put(int channel, int y, int x, int value) {
-            target[next.sourceIndex(channel, y, x)] = value;
+        public void putRow(int channel, int y, int x0, int step, int[] values, int count) {
+            if (next.srcStride == 1) { // the source planes are the input itself: one row is contiguous
+                int base = next.sourceIndex(channel, y, x0);
+                for (int j = 0; j < count; j++) {
+                    target[base + j * step] = values[j];
+                }
+            } else {
+                for (int j = 0; j < count; j++) {
+                    target[next.sourceIndex(channel, y, x0 + j * step)] = values[j];
+                }
+            }
         }
     }
 
     private record FinalSink(int m, int h, int w, int[] scale, int[] mean) implements Sink {
         @Override
-        public void put(int channel, int y, int x, int value) {
-            if (channel < m) {
-                scale[(channel * h + y) * w + x] = value;
-            } else {
-                mean[((channel - m) * h + y) * w + x] = value;
+        public void putRow(int channel, int y, int x0, int step, int[] values, int count) {
+            int[] out = channel < m ? scale : mean;
+            int base = ((channel < m ? channel : channel - m) * h + y) * w + x0;
+            for (int j = 0; j < count; j++) {
+                out[base + j * step] = values[j];
             }
         }
     }

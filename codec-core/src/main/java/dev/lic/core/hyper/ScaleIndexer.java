@@ -25,17 +25,20 @@ public final class ScaleIndexer {
     }
 
     public int index(int scaleQ) {
-        int lo = 0;
-        int hi = thresholds.length; // answer in [lo, hi]: the count of thresholds below scaleQ
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (thresholds[mid] < scaleQ) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        // Branch-free lower bound (the JIT turns the ternary into a conditional move): scale values are
+        // spread over the tables, so a branching binary search mispredicts about every other step.
+        int[] t = thresholds;
+        int n = t.length;
+        if (n == 0) {
+            return 0;
         }
-        return lo;
+        int base = 0;
+        while (n > 1) {
+            int half = n >>> 1;
+            base = t[base + half] < scaleQ ? base + half : base;
+            n -= half;
+        }
+        return base + (t[base] < scaleQ ? 1 : 0);
     }
 
     public int[] indexes(int[] scaleQ) {

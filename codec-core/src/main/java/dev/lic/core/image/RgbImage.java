@@ -32,24 +32,24 @@ public record RgbImage(int width, int height, byte[] rgb) {
     public static void copyPlanes(float[] planes, int planeWidth, int sx, int sy, byte[] rgb, int width, int dx,
                                   int dy, int cw, int ch) {
         int plane = planes.length / 3;
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < ch; y++) {
-                int in = c * plane + (sy + y) * planeWidth + sx;
-                int out = ((dy + y) * width + dx) * 3 + c;
-                for (int x = 0; x < cw; x++, out += 3) {
-                    rgb[out] = (byte) toByte(planes[in + x]);
-                }
+        for (int y = 0; y < ch; y++) { // row by row, the three planes at once: one pass over the output
+            int r = (sy + y) * planeWidth + sx;
+            int g = r + plane;
+            int b = g + plane;
+            int out = ((dy + y) * width + dx) * 3;
+            for (int x = 0; x < cw; x++, out += 3) {
+                rgb[out] = (byte) toByte(planes[r + x]);
+                rgb[out + 1] = (byte) toByte(planes[g + x]);
+                rgb[out + 2] = (byte) toByte(planes[b + x]);
             }
         }
     }
 
+    /**
+     * {@code v} in [0, 1] to 0..255, rounding half up; below 0 and NaN give 0, above 1 gives 255. Branch-free
+     * (a Java float-to-int cast truncates towards zero, sends NaN to 0 and saturates at the int range).
+     */
     static int toByte(float v) {
-        if (!(v > 0f)) { // also NaN
-            return 0;
-        }
-        if (v >= 1f) {
-            return 255;
-        }
-        return (int) (v * 255f + 0.5f);
+        return Math.min(255, Math.max(0, (int) (v * 255f + 0.5f)));
     }
 }

@@ -38,6 +38,24 @@ class ScaleIndexerTest {
     }
 
     @Test
+    void agreesWithALinearCountForEveryTableCount() {
+        for (int n = 0; n <= 70; n++) {
+            int[] t = new int[n];
+            for (int j = 0; j < n; j++) {
+                t[j] = 3 * j - 10;
+            }
+            ScaleIndexer indexer = new ScaleIndexer(t);
+            for (int s = -15; s < 3 * n; s++) {
+                int count = 0;
+                for (int v : t) {
+                    count += s > v ? 1 : 0;
+                }
+                assertThat(indexer.index(s)).as("%d thresholds, scale %d", n, s).isEqualTo(count);
+            }
+        }
+    }
+
+    @Test
     void rejectsThresholdsThatDoNotIncrease() {
         assertThatThrownBy(() -> new ScaleIndexer(new int[] {1, 1})).isInstanceOf(IllegalArgumentException.class);
     }

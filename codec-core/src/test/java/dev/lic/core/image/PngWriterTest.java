@@ -77,6 +77,24 @@ class PngWriterTest {
         assertThat(PngWriter.paethPredictor(200, 0, 100)).as("p = 100: c exact").isEqualTo(100);
     }
 
+    @Test
+    void thePaethPredictorEqualsTheSpecificationsIfChainForEveryByteTriple() {
+        for (int a = 0; a < 256; a++) {
+            for (int b = 0; b < 256; b++) {
+                for (int c = 0; c < 256; c++) {
+                    int p = a + b - c;
+                    int pa = Math.abs(p - a);
+                    int pb = Math.abs(p - b);
+                    int pc = Math.abs(p - c);
+                    int want = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                    if (PngWriter.paethPredictor(a, b, c) != want) {
+                        assertThat(PngWriter.paethPredictor(a, b, c)).as("a %d b %d c %d", a, b, c).isEqualTo(want);
+                    }
+                }
+            }
+        }
+    }
+
     private static RgbImage fromPlanes(PaddedImage padded) {
         float[] planes = padded.planes();
         int pw = padded.paddedWidth();

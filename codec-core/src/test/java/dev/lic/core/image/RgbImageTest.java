@@ -22,6 +22,20 @@ class RgbImageTest {
     }
 
     @Test
+    void toByteClampsAndRoundsHalfUpLikeTheBranchingDefinition() {
+        java.util.Random random = new java.util.Random(5);
+        float[] edges = {Float.NaN, Float.NEGATIVE_INFINITY, -1e30f, -1f, -0.003f, -0.0019f, -0f, 0f, Float.MIN_VALUE,
+            0.5f / 255f, 0.49999f / 255f, 0.5f, 254.5f / 255f, 0.99999f, 1f, 1.0001f, 3f, 1e30f, Float.POSITIVE_INFINITY};
+        for (int i = 0; i < 2_000_000 + edges.length; i++) {
+            float v = i < edges.length ? edges[i] : (float) (random.nextDouble() * 1.2 - 0.1);
+            int want = !(v > 0f) ? 0 : v >= 1f ? 255 : (int) (v * 255f + 0.5f);
+            if (RgbImage.toByte(v) != want) {
+                assertThat(RgbImage.toByte(v)).as("v = %s", v).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
     void pngRoundTripsExactly() throws IOException {
         byte[] rgb = new byte[5 * 3 * 3];
         for (int i = 0; i < rgb.length; i++) {
