@@ -332,6 +332,23 @@ def test_adapt_trains_resumes_exactly_and_exports_a_pack(tmp_path):
     assert pack is not None
 
 
+@pytest.mark.skipif(not os.path.isdir(os.path.join(REPO, "..", "shared", "data", "kodak")), reason="no Kodak")
+def test_task_scale_feeds_the_task_network_a_resized_decode(tmp_path):
+    from lic.adapt.train import main as adapt, to_task_scale
+    x = torch.rand(2, 3, 64, 64)
+    assert to_task_scale(x, 1.0) is x
+    half = to_task_scale(x, 0.5)
+    assert half.shape == (2, 3, 32, 32)
+    assert torch.allclose(half, F.interpolate(x, size=(32, 32), mode="bilinear", align_corners=False))
+    torch.manual_seed(0)
+    net_path = str(tmp_path / "seg.onnx")
+    torch.onnx.export(_TinySegmenter().eval(), torch.rand(1, 3, 64, 64), net_path, opset_version=13,
+                      input_names=["images"], output_names=["logits"], dynamic_axes={"images": {2: "h", 3: "w"}})
+    adapt(_adapt_args(tmp_path, net_path, tmp_path / "scaled", 2) + ["--task-scale", "0.5"])
+    ck = torch.load(tmp_path / "scaled" / "checkpoint.pt")
+    assert ck["step"] == 2 and ck["args"]["task_scale"] == 0.5
+
+
 def test_report_envelope_and_bd_rate():
     from lic.adapt.report import bd, envelope
     curve = [{"bpp": b, "map": m} for b, m in [(0.1, 0.10), (0.2, 0.20), (0.3, 0.19), (0.4, 0.25), (0.8, 0.30)]]

@@ -48,6 +48,9 @@ def build_parser():
     p.add_argument("--steps", type=int, default=4000)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--pixel-weight", type=float, default=0.05)
+    p.add_argument("--task-scale", type=float, default=1.0,
+                   help="resize decode and original by this factor before the task network, as its serving "
+                        "pre-processing does (YOLOX letterboxes a 640-wide COCO image to 416: 0.65)")
     p.add_argument("--mask-cells", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
@@ -76,9 +79,16 @@ def distillation_loss(student, teacher):
     return sum(F.mse_loss(s, t) / (t.pow(2).mean() + 1e-6) for s, t in zip(student, teacher))
 
 
-def adaptor_loss(net, x_t, x, teacher, pixel_weight):
+def to_task_scale(x, scale):
+    """What the task network sees: bilinear resize, like the packs' letterbox (ONNX Resize, no antialias)."""
+    if scale == 1.0:
+        return x
+    return F.interpolate(x, scale_factor=scale, mode="bilinear", align_corners=False, recompute_scale_factor=False)
+
+
+def adaptor_loss(net, x_t, x, teacher, pixel_weight, task_scale=1.0):
     """(loss, feature loss) of a T-adaptor's decode x_t: distillation + the small pixel term."""
-    feat = distillation_loss(net.feature_maps(x_t), teacher)
+    feat = distillation_loss(net.feature_maps(to_task_scale(x_t, task_scale)), teacher)
     return feat + pixel_weight * F.mse_loss(x_t, x) / 0.001, feat
 
 
@@ -133,14 +143,14 @@ def main(argv=None):
         rate = torch.tensor([rng.randrange(codec.rates) for _ in range(args.batch)])
         with torch.no_grad():
             y = decoded_latent(codec, x, rate)
-            teacher = net.feature_maps(x)
+            teacher = net.feature_maps(to_task_scale(x, args.task_scale))
             if step % args.log_every == 0:
-                base = net.feature_maps(codec.g_s(y).clamp(0, 1))
+                base = net.feature_maps(to_task_scale(codec.g_s(y).clamp(0, 1), args.task_scale))
                 acc["feat_base"] += float(distillation_loss(base, teacher))
         for g in opt.param_groups:
             g["lr"] = learning_rate(step, args.steps, args.lr)
         x_t = adaptor(y).clamp(0, 1)
-        loss, feat = adaptor_loss(net, x_t, x, teacher, args.pixel_weight)
+        loss, feat = adaptor_loss(net, x_t, x, teacher, args.pixel_weight, args.task_scale)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(adaptor.adaptor_parameters(), 1.0)
