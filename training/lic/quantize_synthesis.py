@@ -48,6 +48,8 @@ def calibration_latents(codec_checkpoint, data, images, crop, seed=0):
 # stage's 12 outputs: 7.8 ms in int8, 8.0 ms in float on a Kodak image), and quantising the input and the
 # output of the stage that writes the pixels costs the most PSNR of the remaining tensors.
 MIN_OUT_CHANNELS = 32
+
+
 def quantized_convs(model):
     """The Conv nodes to quantise: 3x3 kernels (the synthesis stages) with at least MIN_OUT_CHANNELS outputs."""
     inits = {t.name: t for t in model.graph.initializer}
