@@ -7,10 +7,8 @@ import dev.lic.core.Codec;
 import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.adaptor.TaskOptions;
-import dev.lic.core.pack.CodecPack;
-import dev.lic.proto.v1.AdaptorInfo;
+import dev.lic.mapping.ProtoMessages;
 import dev.lic.proto.v1.CodecGrpc;
-import dev.lic.proto.v1.CodecInfo;
 import dev.lic.proto.v1.DecodeRequest;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeRequest;
@@ -18,7 +16,6 @@ import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.EncodeRequest;
 import dev.lic.proto.v1.EncodeResponse;
 import dev.lic.proto.v1.Limits;
-import dev.lic.proto.v1.RateInfo;
 import dev.lic.store.BitstreamStore;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -106,7 +103,7 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
 
     /** The response (PNG or raw pixels included), built while the caller holds the admission ticket. */
     private static DecodeResponse response(DecodeResult result, boolean raw) {
-        return TaskOutputs.fill(DecodeResponse.newBuilder(), result, raw)
+        return ProtoMessages.fillOutput(DecodeResponse.newBuilder(), result, raw)
                 .setWidth(result.width())
                 .setHeight(result.height())
                 .setCodecId(result.codecId())
@@ -126,26 +123,10 @@ public class CodecGrpcService extends CodecGrpc.CodecImplBase {
                             .setMaxDimension(config.limits().maxDimension())
                             .setMaxImageBytes(config.limits().maxImageBytes())
                             .setMaxBitstreamBytes(config.limits().maxBitstreamBytes()));
-            codec.codecIds().stream().sorted().map(codec::codecPack).forEach(pack -> response.addCodecs(info(pack)));
-            codec.adaptors().forEach(a -> response.addAdaptors(AdaptorInfo.newBuilder()
-                    .setName(a.name()).setVersion(a.version()).setCodecId(a.codecId()).setTask(a.task())));
+            codec.codecIds().stream().sorted().map(codec::codecPack)
+                    .forEach(pack -> response.addCodecs(ProtoMessages.codecInfo(pack)));
+            codec.adaptors().forEach(a -> response.addAdaptors(ProtoMessages.adaptorInfo(a)));
             return response.build();
         });
-    }
-
-    private static CodecInfo info(CodecPack pack) {
-        CodecInfo.Builder info = CodecInfo.newBuilder().setCodecId(pack.codecId()).setName(pack.name())
-                .setDefaultRateIndex(pack.defaultRate());
-        for (CodecPack.Rate r : pack.rates()) {
-            info.addRateIndexes(r.index());
-            info.addRates(RateInfo.newBuilder().setIndex(r.index()).setLambda(orZero(r.lambda()))
-                    .setKodakBpp(orZero(r.kodakBpp())).setKodakPsnr(orZero(r.kodakPsnr())));
-        }
-        return info.build();
-    }
-
-    /** The API's "not given" for a descriptive number is 0 (the pack's is NaN). */
-    private static double orZero(double v) {
-        return Double.isNaN(v) ? 0 : v;
     }
 }

@@ -14,12 +14,10 @@ import dev.lic.core.image.ImageReader;
 import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.pack.PackSource;
-import dev.lic.proto.v1.AdaptorInfo;
-import dev.lic.proto.v1.CodecInfo;
+import dev.lic.mapping.ProtoMessages;
 import dev.lic.proto.v1.DecodeResponse;
 import dev.lic.proto.v1.DescribeResponse;
 import dev.lic.proto.v1.Limits;
-import dev.lic.proto.v1.RateInfo;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,7 +133,7 @@ final class OfflineBackend implements Backend {
         DecodeResult r = codec.decode(bitstream, adaptor, adaptorVersion, taskOptions, Cancellation.NONE);
         boolean raw = form == ImageForm.raw && r.image() != null;
         DecodeResponse.Builder response = raw ? DecodeResponse.newBuilder().setTask(r.task())
-                : TaskOutputs.fill(DecodeResponse.newBuilder(), r);
+                : ProtoMessages.fillOutput(DecodeResponse.newBuilder(), r, false);
         return new Decoded(response.setWidth(r.width()).setHeight(r.height()).setCodecId(r.codecId())
                 .setAdaptor(r.adaptorName()).setAdaptorVersion(r.adaptorVersion()).build(), raw ? r.rgb() : null);
     }
@@ -146,24 +144,9 @@ final class OfflineBackend implements Backend {
         DescribeResponse.Builder d = DescribeResponse.newBuilder().setDefaultCodecId(codec.defaultCodecId())
                 .setLimits(Limits.newBuilder().setMaxPixels(options.limits().maxPixels())
                         .setMaxBitstreamBytes(options.limits().maxBitstreamBytes()));
-        for (String id : codec.codecIds()) {
-            CodecPack pack = codec.codecPack(id);
-            CodecInfo.Builder info = CodecInfo.newBuilder().setCodecId(id).setName(pack.name())
-                    .setDefaultRateIndex(pack.defaultRate());
-            for (CodecPack.Rate r : pack.rates()) {
-                info.addRateIndexes(r.index()).addRates(RateInfo.newBuilder().setIndex(r.index())
-                        .setLambda(orZero(r.lambda())).setKodakBpp(orZero(r.kodakBpp()))
-                        .setKodakPsnr(orZero(r.kodakPsnr())));
-            }
-            d.addCodecs(info);
-        }
-        codec.adaptors().forEach(a -> d.addAdaptors(AdaptorInfo.newBuilder().setName(a.name())
-                .setVersion(a.version()).setCodecId(a.codecId()).setTask(a.task())));
+        codec.codecIds().forEach(id -> d.addCodecs(ProtoMessages.codecInfo(codec.codecPack(id))));
+        codec.adaptors().forEach(a -> d.addAdaptors(ProtoMessages.adaptorInfo(a)));
         return d.build();
-    }
-
-    private static double orZero(double v) {
-        return Double.isNaN(v) ? 0 : v;
     }
 
     @Override
