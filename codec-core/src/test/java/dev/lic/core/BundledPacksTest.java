@@ -3,7 +3,6 @@ package dev.lic.core;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.tools.MakeJavaVectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,9 +54,7 @@ class BundledPacksTest {
 
     @Test
     void theActiveHumanDecodeIsTheInt8VersionCloseToTheFloatOne() throws IOException {
-        Path kodim = TestData.sharedData("kodak/kodim23.png").orElse(null);
-        Assumptions.assumeTrue(kodim != null, "Kodak images not found (../shared/data/kodak)");
-        byte[] png = TestData.bytes(kodim);
+        byte[] png = TestData.kodakOrSkip("kodim23.png");
         BufferedImage original = ImageIO.read(new ByteArrayInputStream(png));
         for (int rate : new int[] {0, 7}) {
             byte[] bitstream = codec.encode(png, rate).bitstream();

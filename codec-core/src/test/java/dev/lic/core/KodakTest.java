@@ -1,13 +1,11 @@
 package dev.lic.core;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,10 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KodakTest {
     @Test
     void bitstreamIsIndependentOfThreadCountAndDecodes() throws IOException {
-        Path kodim = TestData.sharedData("kodak/kodim01.png").orElse(null);
-        Assumptions.assumeTrue(kodim != null, "Kodak images not found (../shared/data/kodak)");
+        byte[] png = TestData.kodakOrSkip("kodim01.png");
         boolean real = TestData.defaultPacksPresent();
-        byte[] png = TestData.bytes(kodim);
         EncodeResult one;
         EncodeResult two;
         try (Codec codec = Codec.open(real ? TestData.defaultPackOptions(1) : TestData.tinyOptions(1))) {

@@ -171,6 +171,13 @@ public final class TestData {
         return Files.exists(p) ? Optional.of(p) : Optional.empty();
     }
 
+    /** The bytes of Kodak image {@code name} (e.g. {@code kodim23.png}); the calling test is skipped without it. */
+    public static byte[] kodakOrSkip(String name) {
+        Path p = sharedData("kodak/" + name).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(p != null, "Kodak images not found (../shared/data/kodak)");
+        return bytes(p);
+    }
+
     public static JsonNode json(Path file) {
         try {
             return JSON.readTree(file.toFile());

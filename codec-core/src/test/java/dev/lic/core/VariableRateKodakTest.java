@@ -1,13 +1,11 @@
 package dev.lic.core;
 
 import dev.lic.core.pack.CodecPack;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,9 +22,7 @@ class VariableRateKodakTest {
 
     @Test
     void everyRateDecodesWithRisingSizeAndQuality() throws IOException {
-        Path kodim = TestData.sharedData("kodak/kodim23.png").orElse(null);
-        Assumptions.assumeTrue(kodim != null, "Kodak images not found (../shared/data/kodak)");
-        byte[] png = TestData.bytes(kodim);
+        byte[] png = TestData.kodakOrSkip("kodim23.png");
         var original = ImageIO.read(new ByteArrayInputStream(png));
         try (Codec codec = Codec.open(TestData.defaultPackOptions(2))) {
             CodecPack pack = codec.codecPack(codec.defaultCodecId());
