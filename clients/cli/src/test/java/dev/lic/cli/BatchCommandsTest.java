@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +24,7 @@ class BatchCommandsTest {
     @TempDir
     Path dir;
     private Path images;
-    private String lastOutput = "";
+    private final CliRun cli = new CliRun();
 
     @BeforeEach
     void smallImagesInAFolderWithASubFolder() throws IOException {
@@ -41,15 +39,15 @@ class BatchCommandsTest {
     @Test
     void aFolderEncodesAndDecodesIntoOutputFoldersKeepingSubFolders() throws Exception {
         Path lic = dir.resolve("lic");
-        assertThat(run("encode", "--offline", images.toString(), "-o", lic.toString())).isZero();
+        assertThat(cli.run("encode", "--offline", images.toString(), "-o", lic.toString())).isZero();
         assertThat(lic.resolve("a.lic")).isRegularFile();
         assertThat(lic.resolve("b.lic")).isRegularFile();
         assertThat(lic.resolve("sub/c.lic")).isRegularFile();
-        assertThat(lastOutput).contains("encode: 3 of 3 files written to " + lic, "mean ", " bpp");
+        assertThat(cli.output()).contains("encode: 3 of 3 files written to " + lic, "mean ", " bpp");
 
         Path png = dir.resolve("png");
-        assertThat(run("decode", "--offline", "--jobs", "2", lic.toString(), "-o", png.toString())).isZero();
-        assertThat(lastOutput).contains("decode: 3 of 3 files written to " + png);
+        assertThat(cli.run("decode", "--offline", "--jobs", "2", lic.toString(), "-o", png.toString())).isZero();
+        assertThat(cli.output()).contains("decode: 3 of 3 files written to " + png);
         BufferedImage c = ImageIO.read(png.resolve("sub/c.png").toFile());
         assertThat(c.getWidth()).isEqualTo(64);
         assertThat(ImageIO.read(png.resolve("b.png").toFile()).getWidth()).isEqualTo(80);
@@ -59,18 +57,18 @@ class BatchCommandsTest {
     void badFilesFailWithTheirReasonsAndTheOthersAreWritten() throws Exception {
         Path lic = dir.resolve("lic");
         Files.write(images.resolve("broken.png"), new byte[] {1, 2, 3});
-        assertThat(run("encode", "--offline", images.toString(), "-o", lic.toString())).as("all failures INVALID_IMAGE")
+        assertThat(cli.run("encode", "--offline", images.toString(), "-o", lic.toString())).as("all failures INVALID_IMAGE")
                 .isEqualTo(3);
-        assertThat(lastOutput).contains("3 of 4 files written", "1 failed", "broken.png: INVALID_IMAGE");
+        assertThat(cli.output()).contains("3 of 4 files written", "1 failed", "broken.png: INVALID_IMAGE");
         assertThat(lic.resolve("a.lic")).isRegularFile();
 
         Files.write(lic.resolve("garbage.lic"), "not a bitstream at all".getBytes());
         byte[] good = Files.readAllBytes(lic.resolve("a.lic"));
         Files.write(lic.resolve("sub/truncated.lic"), Arrays.copyOf(good, good.length - 7));
         Path png = dir.resolve("png");
-        assertThat(run("decode", "--offline", lic.toString(), "-o", png.toString()))
+        assertThat(cli.run("decode", "--offline", lic.toString(), "-o", png.toString()))
                 .as("different kinds of failure").isEqualTo(ExitCodes.SOME_FAILED);
-        assertThat(lastOutput).contains("3 of 5 files written", "2 failed", "garbage.lic: INVALID_BITSTREAM",
+        assertThat(cli.output()).contains("3 of 5 files written", "2 failed", "garbage.lic: INVALID_BITSTREAM",
                 "truncated.lic: CORRUPT_BITSTREAM");
         assertThat(png.resolve("a.png")).isRegularFile();
         assertThat(png.resolve("sub/c.png")).isRegularFile();
@@ -81,7 +79,7 @@ class BatchCommandsTest {
     void jsonGivesOneObjectPerFileThenTheSummary() throws Exception {
         Path lic = dir.resolve("lic");
         Path missing = dir.resolve("missing.png");
-        assertThat(run("encode", "--offline", "--json", images.toString(), missing.toString(), "-o", lic.toString()))
+        assertThat(cli.run("encode", "--offline", "--json", images.toString(), missing.toString(), "-o", lic.toString()))
                 .isEqualTo(ExitCodes.IO_ERROR);
         List<JsonNode> lines = jsonLines();
         assertThat(lines).hasSize(5);
@@ -102,7 +100,7 @@ class BatchCommandsTest {
         assertThat(a.get("bytes").asLong()).isEqualTo(Files.size(lic.resolve("a.lic")));
         assertThat(a.get("rate").isInt()).isTrue();
 
-        assertThat(run("decode", "--offline", "--json", lic.resolve("a.lic").toString(), "-o",
+        assertThat(cli.run("decode", "--offline", "--json", lic.resolve("a.lic").toString(), "-o",
                 dir.resolve("one.png").toString())).as("one file with --json keeps -o as the file").isZero();
         lines = jsonLines();
         assertThat(lines).hasSize(2);
@@ -114,12 +112,12 @@ class BatchCommandsTest {
     @Test
     void rawRgbIsExactlyThePixelsOfThePng() throws Exception {
         Path lic = dir.resolve("a.lic");
-        assertThat(run("encode", "--offline", images.resolve("a.png").toString(), "-o", lic.toString())).isZero();
+        assertThat(cli.run("encode", "--offline", images.resolve("a.png").toString(), "-o", lic.toString())).isZero();
         Path png = dir.resolve("a.png");
         Path raw = dir.resolve("a.rgb");
-        assertThat(run("decode", "--offline", lic.toString(), "-o", png.toString())).isZero();
-        assertThat(run("decode", "--offline", lic.toString(), "-o", raw.toString(), "--format", "raw")).isZero();
-        assertThat(lastOutput).contains("96x64", "raw RGB");
+        assertThat(cli.run("decode", "--offline", lic.toString(), "-o", png.toString())).isZero();
+        assertThat(cli.run("decode", "--offline", lic.toString(), "-o", raw.toString(), "--format", "raw")).isZero();
+        assertThat(cli.output()).contains("96x64", "raw RGB");
         byte[] rgb = Files.readAllBytes(raw);
         assertThat(rgb).hasSize(96 * 64 * 3);
         BufferedImage image = ImageIO.read(png.toFile());
@@ -131,33 +129,26 @@ class BatchCommandsTest {
             }
         }
         Path folder = dir.resolve("raw");
-        assertThat(run("decode", "--offline", "--format", "raw", lic.toString(), lic.toString(), "-o",
+        assertThat(cli.run("decode", "--offline", "--format", "raw", lic.toString(), lic.toString(), "-o",
                 folder.toString())).as("the same file twice: one output, one collision").isEqualTo(2);
         assertThat(Files.readAllBytes(folder.resolve("a.rgb"))).isEqualTo(rgb);
-        assertThat(lastOutput).contains("would overwrite");
+        assertThat(cli.output()).contains("would overwrite");
     }
 
     @Test
     void decodeToStdoutWritesTheBytesThere() throws Exception {
         Path lic = dir.resolve("a.lic");
-        assertThat(run("encode", "--offline", images.resolve("a.png").toString(), "-o", lic.toString())).isZero();
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured));
-        try {
-            assertThat(Main.run("decode", "--offline", lic.toString(), "-o", "-")).isZero();
-        } finally {
-            System.setOut(saved);
-        }
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(captured.toByteArray()));
+        assertThat(cli.run("encode", "--offline", images.resolve("a.png").toString(), "-o", lic.toString())).isZero();
+        assertThat(cli.run("decode", "--offline", lic.toString(), "-o", "-")).isZero();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(cli.outputBytes()));
         assertThat(image.getWidth()).isEqualTo(96);
     }
 
     @Test
     void aFolderWithoutImagesOrABadJobCountIsExitCode2() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        assertThat(run("encode", "--offline", empty.toString(), "-o", dir.resolve("out").toString())).isEqualTo(2);
-        assertThat(run("encode", "--offline", "--jobs", "-1", images.toString(), "-o", dir.resolve("o").toString()))
+        assertThat(cli.run("encode", "--offline", empty.toString(), "-o", dir.resolve("out").toString())).isEqualTo(2);
+        assertThat(cli.run("encode", "--offline", "--jobs", "-1", images.toString(), "-o", dir.resolve("o").toString()))
                 .isEqualTo(2);
         assertThat(dir.resolve("o")).doesNotExist();
     }
@@ -172,21 +163,9 @@ class BatchCommandsTest {
         assertThat(BatchRun.exitCode(List.of(corrupt, ok, io))).isEqualTo(ExitCodes.SOME_FAILED);
     }
 
-    private int run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured));
-        try {
-            return Main.run(args);
-        } finally {
-            System.setOut(saved);
-            lastOutput = captured.toString();
-        }
-    }
-
     private List<JsonNode> jsonLines() throws IOException {
         List<JsonNode> nodes = new java.util.ArrayList<>();
-        for (String line : lastOutput.lines().toList()) {
+        for (String line : cli.output().lines().toList()) {
             nodes.add(JSON.readTree(line));
         }
         return nodes;
