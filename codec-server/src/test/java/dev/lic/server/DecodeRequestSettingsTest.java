@@ -21,12 +21,9 @@ import dev.lic.cli.Main;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +122,7 @@ class DecodeRequestSettingsTest {
         assertThat(raw.getWidth()).isEqualTo(150);
         assertThat(raw.getHeight()).isEqualTo(90);
         assertThat(raw.getTask()).isEqualTo("image");
-        assertThat(raw.getRgb().toByteArray()).isEqualTo(pixels(png.getPng().toByteArray()));
+        assertThat(raw.getRgb().toByteArray()).isEqualTo(TestImages.pixels(png.getPng().toByteArray()));
         // Other tasks are unaffected by the image form.
         DecodeResponse det = client.decode(request(bitstream, "detection")
                 .setImageFormat(ImageFormat.IMAGE_FORMAT_RAW_RGB).build());
@@ -142,7 +139,7 @@ class DecodeRequestSettingsTest {
         assertThat(Main.run("decode", lic.toString(), "--format", "raw", "-o", raw.toString(), "--server", server))
                 .isZero();
         byte[] png = client.decode(request(bitstream, "human").build()).getPng().toByteArray();
-        assertThat(Files.readAllBytes(raw)).hasSize(768 * 512 * 3).isEqualTo(pixels(png));
+        assertThat(Files.readAllBytes(raw)).hasSize(768 * 512 * 3).isEqualTo(TestImages.pixels(png));
 
         Path boxes = dir.resolve("k.json");
         assertThat(Main.run("decode", lic.toString(), "--adaptor", "detection", "--score-threshold", "0.05",
@@ -157,22 +154,5 @@ class DecodeRequestSettingsTest {
         }
         assertThat(Main.run("decode", lic.toString(), "--score-threshold", "0.05", "-o", dir.resolve("x.png").toString(),
                 "--server", server)).as("human: INVALID_ARGUMENT").isEqualTo(2);
-    }
-
-    /** Interleaved 8-bit RGB of a PNG, row-major. */
-    static byte[] pixels(byte[] png) throws java.io.IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] rgb = new byte[w * h * 3];
-        for (int y = 0, o = 0; y < h; y++) {
-            for (int x = 0; x < w; x++, o += 3) {
-                int p = image.getRGB(x, y);
-                rgb[o] = (byte) (p >> 16);
-                rgb[o + 1] = (byte) (p >> 8);
-                rgb[o + 2] = (byte) p;
-            }
-        }
-        return rgb;
     }
 }

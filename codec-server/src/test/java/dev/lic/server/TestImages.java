@@ -10,14 +10,14 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Real inputs for the server tests: Kodak from the shared data folder, and generated PNGs. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {}
 
-    static Path sharedData() {
+    public static Path sharedData() {
         return Path.of(System.getProperty("shared.data.dir", "../../shared/data"));
     }
 
-    static byte[] kodak(int n) {
+    public static byte[] kodak(int n) {
         try {
             return Files.readAllBytes(sharedData().resolve("kodak").resolve(String.format("kodim%02d.png", n)));
         } catch (IOException e) {
@@ -26,7 +26,7 @@ final class TestImages {
     }
 
     /** A smooth synthetic RGB image encoded as PNG. */
-    static byte[] png(int width, int height) {
+    public static byte[] png(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -70,5 +70,27 @@ final class TestImages {
             }
         }
         return 10 * Math.log10(255.0 * 255.0 / (sse / (3.0 * a.getWidth() * a.getHeight())));
+    }
+
+    /** Interleaved 8-bit RGB of a PNG, row-major: what a raw decode returns. */
+    public static byte[] pixels(byte[] png) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new java.io.ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] rgb = new byte[w * h * 3];
+        for (int y = 0, o = 0; y < h; y++) {
+            for (int x = 0; x < w; x++, o += 3) {
+                int p = image.getRGB(x, y);
+                rgb[o] = (byte) (p >> 16);
+                rgb[o + 1] = (byte) (p >> 8);
+                rgb[o + 2] = (byte) p;
+            }
+        }
+        return rgb;
     }
 }

@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lic.client.LicClient;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import dev.lic.server.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,15 +51,10 @@ class MetricsTest {
         return PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
-    static byte[] kodak(int n) throws Exception {
-        Path dir = Path.of(System.getProperty("shared.data.dir", "../../shared/data"), "kodak");
-        return Files.readAllBytes(dir.resolve(String.format("kodim%02d.png", n)));
-    }
-
     @Test
     void restAndGrpcRequestsMoveTheCountersByExactlyWhatTheyCarried() throws Exception {
         PrometheusText before = scrape();
-        byte[] image = kodak(23);
+        byte[] image = TestImages.kodak(23);
         Response enc = given().contentType("image/png").body(image).post("/v1/encode");
         enc.then().statusCode(200);
         byte[] bitstream = enc.asByteArray();

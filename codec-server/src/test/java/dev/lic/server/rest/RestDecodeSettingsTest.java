@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.lic.server.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +28,7 @@ class RestDecodeSettingsTest {
                 .post("/v1/decode");
         raw.then().statusCode(200).contentType("application/octet-stream").header("X-Lic-Width", "130")
                 .header("X-Lic-Height", "70").header("X-Lic-Task", "image");
-        assertThat(raw.asByteArray()).hasSize(130 * 70 * 3).isEqualTo(pixels(png));
+        assertThat(raw.asByteArray()).hasSize(130 * 70 * 3).isEqualTo(TestImages.pixels(png));
 
         byte[] byAccept = given().contentType("application/x-lic").accept("application/octet-stream").body(bitstream)
                 .post("/v1/decode").then().statusCode(200).contentType("application/octet-stream").extract()
@@ -69,7 +67,7 @@ class RestDecodeSettingsTest {
 
     private static synchronized byte[] kodak5() throws Exception {
         if (kodak5Bitstream == null) {
-            kodak5Bitstream = RestGatewayTest.encode(RestGatewayTest.kodak(5), null);
+            kodak5Bitstream = RestGatewayTest.encode(TestImages.kodak(5), null);
         }
         return kodak5Bitstream;
     }
@@ -89,19 +87,4 @@ class RestDecodeSettingsTest {
                 .body("message", containsString("apply to detection adaptors only; adaptor human has task image"));
     }
 
-    private static byte[] pixels(byte[] png) throws Exception {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] rgb = new byte[w * h * 3];
-        for (int y = 0, o = 0; y < h; y++) {
-            for (int x = 0; x < w; x++, o += 3) {
-                int p = image.getRGB(x, y);
-                rgb[o] = (byte) (p >> 16);
-                rgb[o + 1] = (byte) (p >> 8);
-                rgb[o + 2] = (byte) p;
-            }
-        }
-        return rgb;
-    }
 }

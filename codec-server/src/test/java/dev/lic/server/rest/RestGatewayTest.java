@@ -6,13 +6,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.lic.server.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +19,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RestGatewayTest {
     static final String TOKEN = "test-admin-token";
-
-    static byte[] kodak(int n) throws Exception {
-        Path dir = Path.of(System.getProperty("shared.data.dir", "../../shared/data"), "kodak");
-        return Files.readAllBytes(dir.resolve(String.format("kodim%02d.png", n)));
-    }
 
     static byte[] png(int width, int height) throws Exception {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -49,7 +43,7 @@ class RestGatewayTest {
 
     @Test
     void kodakEncodeThenDecodeGivesPngOfTheSameSize() throws Exception {
-        Response enc = given().contentType("image/png").body(kodak(23)).post("/v1/encode");
+        Response enc = given().contentType("image/png").body(TestImages.kodak(23)).post("/v1/encode");
         enc.then().statusCode(200).contentType("application/x-lic")
                 .header("X-Lic-Width", "768").header("X-Lic-Height", "512")
                 .header("X-Lic-Codec-Id", notNullValue()).header("X-Lic-Rate", notNullValue());

@@ -11,6 +11,7 @@ import dev.lic.proto.v1.RegisterHeader;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.http.TestHTTPResource;
+import dev.lic.server.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -101,10 +102,6 @@ class ViewerBrowserTest {
         }
     }
 
-    static byte[] kodak(int n) throws Exception {
-        return Files.readAllBytes(kodakFile(n));
-    }
-
     static Path kodakFile(int n) {
         return Path.of(System.getProperty("shared.data.dir", "../../shared/data"), "kodak",
                 String.format("kodim%02d.png", n)).toAbsolutePath().normalize();
@@ -123,7 +120,7 @@ class ViewerBrowserTest {
 
         assertThat(driver.findElement(By.id("error")).isDisplayed()).as(driver.findElement(By.id("error")).getText())
                 .isFalse();
-        byte[] expected = given().contentType("image/png").body(kodak(23)).queryParam("rate", rate).post("/v1/encode")
+        byte[] expected = given().contentType("image/png").body(TestImages.kodak(23)).queryParam("rate", rate).post("/v1/encode")
                 .then().statusCode(200).extract().asByteArray();
         WebElement size = driver.findElement(By.id("size"));
         assertThat(size.getDomAttribute("data-bytes")).isEqualTo(Integer.toString(expected.length));
