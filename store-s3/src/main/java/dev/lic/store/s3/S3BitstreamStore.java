@@ -35,15 +35,9 @@ public final class S3BitstreamStore implements BitstreamStore, AutoCloseable {
      *     refused or the endpoint cannot be reached
      */
     public S3BitstreamStore(S3Settings settings, int maxObjectBytes, EntryDescriber describer) {
-        this.s3 = new S3Objects(settings);
+        this.s3 = S3Objects.connectChecked(settings);
         this.maxObjectBytes = maxObjectBytes;
         this.describer = describer;
-        try {
-            s3.checkBucket();
-        } catch (RuntimeException e) {
-            s3.close();
-            throw e;
-        }
     }
 
     @Override

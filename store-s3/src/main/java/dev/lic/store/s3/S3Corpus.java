@@ -27,13 +27,7 @@ public final class S3Corpus implements AutoCloseable {
      *     refused
      */
     public S3Corpus(S3Settings settings) {
-        this.s3 = new S3Objects(settings);
-        try {
-            s3.checkBucket();
-        } catch (RuntimeException e) {
-            s3.close();
-            throw e;
-        }
+        this.s3 = S3Objects.connectChecked(settings);
     }
 
     /** Every object under the prefix, in key order (one request per 1,000 keys). */

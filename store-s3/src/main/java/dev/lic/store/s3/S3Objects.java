@@ -184,6 +184,21 @@ final class S3Objects implements AutoCloseable {
     }
 
     /**
+     * A client for {@code settings}' bucket, checked with {@link #checkBucket} (closed again when the check
+     * fails): what every S3-backed store and corpus opens with.
+     */
+    static S3Objects connectChecked(S3Settings settings) {
+        S3Objects s3 = new S3Objects(settings);
+        try {
+            s3.checkBucket();
+            return s3;
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+    }
+
+    /**
      * Fails with a message that says what to fix when the bucket is missing or the credentials are refused;
      * the server calls this before it reports ready.
      */

@@ -49,13 +49,7 @@ public final class S3RegistryStore implements RegistryStore, AutoCloseable {
      *     refused or the endpoint cannot be reached
      */
     public S3RegistryStore(S3Settings settings) {
-        this.s3 = new S3Objects(settings);
-        try {
-            s3.checkBucket();
-        } catch (RuntimeException e) {
-            s3.close();
-            throw e;
-        }
+        this.s3 = S3Objects.connectChecked(settings);
     }
 
     private String adaptorKey(String codecId, String name) {
