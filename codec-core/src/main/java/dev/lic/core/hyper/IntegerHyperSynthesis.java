@@ -166,10 +166,11 @@ public final class IntegerHyperSynthesis {
         int bandRows = Math.max(1, BAND_INTS / rowStride);
         int bandSize = Math.min(bandRows, plan.phaseRows[0]) * rowStride;
         int[][] acc = new int[o1 - o0][bandSize];
-        int[] t0 = new int[bandSize];
-        int[] t1 = new int[bandSize];
-        int[] t2 = new int[bandSize];
-        int[] t3 = new int[bandSize];
+        int[][] scratch = new int[8][bandSize];
+        int[] t0 = scratch[0];
+        int[] t1 = scratch[1];
+        int[] t2 = scratch[2];
+        int[] t3 = scratch[3];
         for (int ry = 0; ry < s; ry++) {
             for (int rx = 0; rx < s; rx++) {
                 int rows = plan.phaseRows[ry];
@@ -184,6 +185,16 @@ public final class IntegerHyperSynthesis {
                     for (int t : taps) {
                         int off = plan.tapSourceOffset[t] + j0 * rowStride;
                         int i = 0;
+                        for (; i + 8 <= ci; i += 8) {
+                            int b = i * chan + off;
+                            for (int r = 0; r < 8; r++) {
+                                System.arraycopy(src, b + r * chan, scratch[r], 0, n);
+                            }
+                            for (int o = o0; o < o1; o++) {
+                                int w = (o * ci + i) * kk + t;
+                                mac8(acc[o - o0], n, scratch, weights, w, kk);
+                            }
+                        }
                         for (; i + 4 <= ci; i += 4) {
                             int b = i * chan + off;
                             System.arraycopy(src, b, t0, 0, n);
@@ -226,6 +237,18 @@ public final class IntegerHyperSynthesis {
                 row[jx] = (int) Math.max(outMin, Math.min(outMax, v));
             }
             sink.putRow(o, jy * s + ry, rx, s, row, cols);
+        }
+    }
+
+    /** Eight input channels per pass: the accumulators are loaded and stored once per 8 taps, not per 4. */
+    private static void mac8(int[] acc, int n, int[][] rows, int[] weights, int w, int kk) {
+        int[] s0 = rows[0], s1 = rows[1], s2 = rows[2], s3 = rows[3];
+        int[] s4 = rows[4], s5 = rows[5], s6 = rows[6], s7 = rows[7];
+        int w0 = weights[w], w1 = weights[w + kk], w2 = weights[w + 2 * kk], w3 = weights[w + 3 * kk];
+        int w4 = weights[w + 4 * kk], w5 = weights[w + 5 * kk], w6 = weights[w + 6 * kk], w7 = weights[w + 7 * kk];
+        for (int q = 0; q < n; q++) {
+            acc[q] += w0 * s0[q] + w1 * s1[q] + w2 * s2[q] + w3 * s3[q]
+                    + w4 * s4[q] + w5 * s5[q] + w6 * s6[q] + w7 * s7[q];
         }
     }
 
