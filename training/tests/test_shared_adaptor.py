@@ -132,3 +132,32 @@ def test_report_adds_the_curves_of_an_s_adapted_codec(tmp_path):
     wrong.write_text(json.dumps(summary("c" * 64, {"human": pts(1.0)}, task="detection")))
     with pytest.raises(SystemExit):
         report([str(base), "--add", f"{wrong}:x"])
+
+
+@pytest.mark.skipif(not os.path.isdir(KODAK), reason="no Kodak")
+def test_a_slim_checkpoint_keeps_the_weights_in_fp16_and_continues_with_a_fresh_optimizer(tmp_path):
+    from lic.adapt.export_shared import load_shared_model
+    from lic.adapt.joint import main as joint
+    from lic.adapt.slim import main as slim
+    net = _tiny_net(str(tmp_path / "net.onnx"))
+    run = tmp_path / "run"
+    joint(_joint_args(net, run, 2, KODAK))
+    path = run / "checkpoint.pt"
+    full, full_size = torch.load(path), os.path.getsize(path)
+    slim([str(path)])
+    small = torch.load(path)
+    assert small["slim"] is True and small["step"] == 2 and small["calibration"] == full["calibration"]
+    assert not {"optimizer", "rng", "torch_rng", "samplers_rng"} & set(small)
+    for k, v in full["s_adaptor"].items():
+        assert small["s_adaptor"][k].dtype == (torch.float16 if v.is_floating_point() else v.dtype), k
+        assert torch.equal(small["s_adaptor"][k], v.half() if v.is_floating_point() else v), k
+    assert os.path.getsize(path) < 0.5 * full_size
+
+    # readers load fp16 weights into their fp32 modules
+    model, _ = load_shared_model(os.path.join(PACK_VR, "checkpoint.pt"), str(path))
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+
+    # training continues from it (a warm restart) and writes a full checkpoint again
+    joint(_joint_args(net, run, 3, KODAK))
+    resumed = torch.load(path)
+    assert resumed["step"] == 3 and "optimizer" in resumed and not resumed.get("slim")

@@ -190,11 +190,15 @@ def main(argv=None):
         analysis.blocks.load_state_dict(ck["s_adaptor"])
         for t in tasks:
             t.adaptor.blocks.load_state_dict(ck["t_adaptors"][t.kind])
-            t.sampler.rng.setstate(ck["samplers_rng"][t.kind])
-        opt.load_state_dict(ck["optimizer"])
         step, calibration = ck["step"], ck["calibration"]
-        rng.setstate(ck["rng"])
-        torch.set_rng_state(ck["torch_rng"])
+        if ck.get("slim"):  # weights only (lic.adapt.slim): a fresh optimizer and random streams
+            print(f"{ckpt_path}: a slim checkpoint; continuing from its weights with a fresh optimizer")
+        else:
+            for t in tasks:
+                t.sampler.rng.setstate(ck["samplers_rng"][t.kind])
+            opt.load_state_dict(ck["optimizer"])
+            rng.setstate(ck["rng"])
+            torch.set_rng_state(ck["torch_rng"])
     else:
         calibration = calibrate(codec, analysis, tasks, args)
     log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")

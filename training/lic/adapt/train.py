@@ -126,11 +126,14 @@ def main(argv=None):
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location="cpu")
         adaptor.blocks.load_state_dict(ck["adaptor"])
-        opt.load_state_dict(ck["optimizer"])
         step = ck["step"]
-        sampler.rng.setstate(ck["sampler_rng"])
-        rng.setstate(ck["rng"])
-        torch.set_rng_state(ck["torch_rng"])
+        if ck.get("slim"):  # weights only (lic.adapt.slim): a fresh optimizer and random streams
+            print(f"{ckpt_path}: a slim checkpoint; continuing from its weights with a fresh optimizer")
+        else:
+            opt.load_state_dict(ck["optimizer"])
+            sampler.rng.setstate(ck["sampler_rng"])
+            rng.setstate(ck["rng"])
+            torch.set_rng_state(ck["torch_rng"])
     elif args.init:
         adaptor.blocks.load_state_dict(torch.load(args.init, map_location="cpu")["adaptor"])
     log = open(os.path.join(args.out, "log.jsonl"), "a", encoding="utf-8")
