@@ -2,11 +2,12 @@
 # Train one or more qualities of the hyperprior on the lent GPU inside ONE device command (<= 10 min),
 # and bring the fp16 checkpoints back through $OUT.
 #
-# Here, once (the photos travel in the ignored folder .device-data, 38 MB; the repository is ~6 MB and a
-# call may carry 64 MiB in all):
+# Here, once (the photos travel in the ignored folder .device-data, 38 MB; a call may send 64 MiB in all,
+# and the repository with its packs and checkpoints is ~67 MiB, so hide those first and restore them after
+# the device calls: bash training/tools/device_tree.sh hide|restore, which leaves ~4 MiB):
 #     cd training && /usr/bin/python3 tools/make_device_subset.py
 # To continue an earlier device run of quality Q, put its fp16 checkpoint at .device-data/ckpt/qQ.pt
-# (N=128, M=192 is 11.3 MB in fp16; photos 38 MB + repository ~6 MB leave room for ONE such checkpoint
+# (N=128, M=192 is 11.3 MB in fp16; photos 38 MB + the hidden repository ~4 MiB leave room for ONE such checkpoint
 # comfortably, two at the limit; to resume more qualities at once, make a smaller subset with --budget-mb).
 # N=192, M=320 (CompressAI's class for the higher qualities) is 27.4 MB in fp16: over the 16 MB file limit.
 #

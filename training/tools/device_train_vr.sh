@@ -4,7 +4,9 @@
 # "plain" (without), so that one call measures the shortcut's effect and keeps a second model if one run
 # fails. fp16 checkpoints, logs (with the Kodak learning curve) come back through $OUT.
 #
-# Here, once (photos, Kodak and fonts travel in the ignored folder .device-data, ~52 MB with the repository):
+# Here, once (photos, Kodak and fonts travel in the ignored folder .device-data, ~52 MB; the repository's
+# packs and checkpoints would add ~63 MiB, so run `bash training/tools/device_tree.sh hide` before the
+# device calls and `... restore` after them, which leaves ~4 MiB of repository):
 #     cd training && /usr/bin/python3 tools/make_device_subset.py --budget-mb 35
 #     mkdir -p ../.device-data/kodak ../.device-data/fonts && cp ../../shared/data/kodak/*.png ../.device-data/kodak/
 #     cp /usr/share/fonts/truetype/dejavu/DejaVuSans{,-Bold,Mono}.ttf ../.device-data/fonts/
