@@ -42,13 +42,14 @@ class IntegerHyperSynthesisTest {
     @Test
     void otherLayerShapesMatchTheLiteralFormulas() {
         Random random = new Random(12);
-        // Strided and unstrided convolutions, odd kernels and paddings, channel counts not a multiple of 4.
+        // Strided and unstrided convolutions, odd kernels and paddings, channel counts not a multiple of 4 (13
+        // input channels take the 8-, the 4- and the 1-channel pass).
         HyperFileBuilder b = new HyperFileBuilder(5);
         b.zClamp = 20;
         b.add(random, false, 3, 1, 1, 0, 5, 7, -500, 500);   // H
         b.add(random, true, 3, 2, 1, 0, 7, 6, 0, 300);       // 2H - 1 (odd, so the next conv is exact)
-        b.add(random, false, 5, 2, 2, 0, 6, 9, -300, 300);   // H
-        b.add(random, true, 7, 2, 3, 1, 9, 3, -100, 100);    // 2H
+        b.add(random, false, 5, 2, 2, 0, 6, 13, -300, 300);  // H
+        b.add(random, true, 7, 2, 3, 1, 13, 3, -100, 100);   // 2H
         b.add(random, true, 1, 2, 0, 1, 3, 5, -100, 100);    // 4H
         b.add(random, true, 3, 1, 1, 0, 5, 4, -1000, 1000);  // 4H
         IntegerHyperSynthesis net = HyperSynthesisFile.parse(b.build());
