@@ -51,7 +51,7 @@ public final class AotTraining {
     }
 
     /** Gradients, flat saturated shapes and a noisy region: smooth, sharp and textured content at once. */
-    static BufferedImage drawImage(Random random) {
+    private static BufferedImage drawImage(Random random) {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
