@@ -50,9 +50,11 @@ def plot(summary, path):
     import matplotlib.pyplot as plt
     metric = METRIC[summary["task"]]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, points in summary["curves"].items():
+    colours = plt.get_cmap("tab20").colors   # more curves than the default cycle's 10 colours
+    for i, (name, points) in enumerate(summary["curves"].items()):
         pts = sorted((p["bpp"], 100 * p[metric]) for p in points if p.get("bpp"))
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, label=name)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, label=name,
+                color=colours[(2 * i) % 20 + (2 * i) // 20])
     ax.axhline(100 * summary["original"][metric], color="k", ls="--", lw=1, label="uncompressed")
     ax.set_xscale("log")
     ax.set_xlabel("bits per pixel")
