@@ -56,10 +56,10 @@ class _OnnxDft(torch.autograd.Function):
 
 
 def _dft(x, length, axis, inverse):
-    """Complex DFT along `axis` of x [..., 2]; zero-pads to `length` (forward)."""
+    """Complex DFT along `axis` of x [..., 2] (or real x [..., 1]); zero-pads to `length` (forward)."""
     if torch.onnx.is_in_onnx_export():
         return _OnnxDft.apply(x, length, axis, inverse)
-    z = torch.view_as_complex(x.contiguous())
+    z = x[..., 0] if x.shape[-1] == 1 else torch.view_as_complex(x.contiguous())
     n = int(length)
     z = torch.fft.ifft(z, n=n, dim=axis) if inverse else torch.fft.fft(z, n=n, dim=axis)
     return torch.view_as_real(z)
