@@ -16,9 +16,9 @@ public final class ScaleIndexer {
     private static final int SUB_BUCKETS = 1 << SUB_BITS;
     /** Bucket 0 holds every value {@code <= 0}; values {@code >= 1} take 1 + exponent * 16 + mantissa bits. */
     private static final int BUCKETS = 1 + 31 * SUB_BUCKETS;
-    private final int[] thresholds;
     /** The thresholds followed by two never-below sentinels, so that both comparisons stay in range. */
     private final int[] padded;
+    private final int count;
     /** Per bucket: the number of thresholds in lower buckets; {@code null} if a bucket holds more than two. */
     private final int[] below;
 
@@ -31,10 +31,10 @@ public final class ScaleIndexer {
                 throw new IllegalArgumentException("thresholds are not strictly increasing at " + j);
             }
         }
-        this.thresholds = thresholds.clone();
-        this.padded = java.util.Arrays.copyOf(thresholds, thresholds.length + 2);
-        padded[thresholds.length] = Integer.MAX_VALUE;
-        padded[thresholds.length + 1] = Integer.MAX_VALUE;
+        this.count = thresholds.length;
+        this.padded = java.util.Arrays.copyOf(thresholds, count + 2);
+        padded[count] = Integer.MAX_VALUE;
+        padded[count + 1] = Integer.MAX_VALUE;
         this.below = bucketTable(thresholds);
     }
 
@@ -64,7 +64,7 @@ public final class ScaleIndexer {
 
     /** Number of tables this indexer selects among: thresholds + 1. */
     public int tableCount() {
-        return thresholds.length + 1;
+        return count + 1;
     }
 
     public int index(int scaleQ) {
@@ -80,8 +80,8 @@ public final class ScaleIndexer {
     private int searchIndex(int scaleQ) {
         // Branch-free lower bound (the JIT turns the ternary into a conditional move): scale values are
         // spread over the tables, so a branching binary search mispredicts about every other step.
-        int[] t = thresholds;
-        int n = t.length;
+        int[] t = padded;
+        int n = count;
         if (n == 0) {
             return 0;
         }
