@@ -50,7 +50,8 @@ def plot(summary, path):
     import matplotlib.pyplot as plt
     metric = METRIC[summary["task"]]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    colours = plt.get_cmap("tab20").colors   # more curves than the default cycle's 10 colours
+    # More curves than the default cycle's 10 colours: tab20's dark shades first, then its light ones.
+    colours = plt.get_cmap("tab20").colors
     for i, (name, points) in enumerate(summary["curves"].items()):
         pts = sorted((p["bpp"], 100 * p[metric]) for p in points if p.get("bpp"))
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, label=name,
