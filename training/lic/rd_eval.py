@@ -22,6 +22,7 @@ at its PSNR against each curve, interpolated with PCHIP in log-rate.
 """
 import argparse
 import concurrent.futures as cf
+import copy
 import datetime
 import json
 import os
@@ -75,9 +76,10 @@ def check_pack(pack_dir, ckpt_path):
                          f"(or name it with --unchecked, e.g. for an fp16 copy of the exported checkpoint)")
 
 
-def eval_pack(pack_dir, ckpt_path, images, label=None, log=print, s_adaptor=None):
+def eval_pack(pack_dir, ckpt_path, images, label=None, log=print, s_adaptor=None, human_adaptor=None):
     """One point per rate; a pack derived from another (an S-adapted codec, `base_codec_id` in its manifest)
-    encodes with the S-adaptor of `s_adaptor` (a lic.adapt.joint checkpoint)."""
+    encodes with the S-adaptor of `s_adaptor` (a lic.adapt.joint checkpoint), and decodes with the human
+    T-adaptor `human_adaptor` (a lic.adapt --task human checkpoint) in place of the base synthesis if given."""
     model, ckpt = load_model(ckpt_path)
     pack = load_codec_pack(pack_dir)
     if pack.manifest.get("base_codec_id"):
@@ -85,6 +87,10 @@ def eval_pack(pack_dir, ckpt_path, images, label=None, log=print, s_adaptor=None
             raise SystemExit(f"{pack_dir} is an S-adapted codec: give its --s-adaptor checkpoint")
         from .adapt.export_shared import load_shared_model
         model, _ = load_shared_model(ckpt_path, s_adaptor)
+        if human_adaptor:
+            from .adapt.export import load_adaptor
+            model = copy.copy(model)
+            model.g_s = load_adaptor(model, human_adaptor)[0]
     rates = sorted(pack.rate_indexes)
     points = []
     for rate in rates:
@@ -358,6 +364,8 @@ def main(argv=None):
     ap.add_argument("--label", action="append", default=[], help="curve name per pack (default: pack name)")
     ap.add_argument("--s-adaptor", default=None,
                     help="lic.adapt.joint checkpoint: encoder of the S-adapted packs (their manifests name base_codec_id)")
+    ap.add_argument("--human-adaptor", default=None,
+                    help="lic.adapt --task human checkpoint: the S-adapted packs decode with it in place of g_s")
     ap.add_argument("--no-check", action="store_true", help="skip the pack-vs-checkpoint check")
     ap.add_argument("--unchecked", action="append", default=[],
                     help="skip the pack-vs-checkpoint check for this pack folder only (repeatable)")
@@ -406,7 +414,8 @@ def main(argv=None):
             check_pack(pdir, ck)
     for i, (pdir, ck) in enumerate(zip(args.pack, args.checkpoint)):
         label, points = eval_pack(pdir, ck, images, args.label[i] if args.label else None,
-                                  log=lambda s: print(s, flush=True), s_adaptor=args.s_adaptor)
+                                  log=lambda s: print(s, flush=True), s_adaptor=args.s_adaptor,
+                                  human_adaptor=args.human_adaptor)
         if label not in curves:
             curves[label] = {"kind": "ours", "label": f"{label} (ours, real bitstreams)", "points": []}
             ours.append(label)

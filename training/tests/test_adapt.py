@@ -415,3 +415,49 @@ def test_a_strided_slice_to_the_end_stays_dynamic_when_re_exported(tmp_path):
                       input_names=["x"], output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
     x = torch.rand(1, 3, 16, 24)
     assert torch.equal(OnnxModule(again)(x), Focus()(x))
+
+
+# ---------------------------------------------------------------------------------------------
+# Output distillation (YOLOX format) and how a task spec asks for it
+# ---------------------------------------------------------------------------------------------
+
+def test_yolox_output_distillation_prices_scores_everywhere_and_boxes_where_the_teacher_sees_objects():
+    from lic.adapt.detection import yolox_output_distillation
+    torch.manual_seed(0)
+    teacher = torch.rand(2, 30, 85)
+    teacher[:, 10:, 4] = 0.0                                       # no object at anchors 10..29
+    assert float(yolox_output_distillation(teacher.clone(), teacher)) == 0.0
+    moved = teacher.clone()
+    moved[:, 10:, :4] += 5.0                                      # boxes where there is no object: free
+    assert float(yolox_output_distillation(moved, teacher)) == 0.0
+    moved = teacher.clone()
+    moved[:, :10, :4] += 0.5                                      # boxes of objects: weighted mean |error|
+    assert float(yolox_output_distillation(moved, teacher)) == pytest.approx(0.5, rel=1e-5)
+    moved = teacher.clone()
+    moved[:, :, 5:] = teacher[:, :, 5:] * 0.5                     # every score halved: 1/4 of its energy
+    assert float(yolox_output_distillation(moved, teacher)) == pytest.approx(0.25, rel=1e-5)
+
+
+@pytest.mark.skipif(not os.path.exists(YOLOX), reason="no YOLOX-nano")
+def test_output_weight_appends_the_detector_output_to_the_distilled_responses():
+    from lic.adapt.tasknet import TaskNetwork, YOLOX_NANO_FEATURES
+    plain = TaskNetwork(YOLOX, "bgr255", YOLOX_NANO_FEATURES)
+    with_output = TaskNetwork(YOLOX, "bgr255", YOLOX_NANO_FEATURES, output_weight=1.0)
+    x = torch.rand(1, 3, 64, 96)
+    with torch.no_grad():
+        a, b = plain.feature_maps(x), with_output.feature_maps(x)
+        raw = with_output(x)
+    assert len(a) == 3 and len(b) == 4
+    assert all(torch.equal(u, v) for u, v in zip(a, b[:3]))
+    assert b[3].shape == (1, 8 * 12 + 4 * 6 + 2 * 3, 85) and torch.equal(b[3], raw)
+
+
+def test_a_task_spec_takes_an_output_weight_for_detection_only():
+    import argparse
+    from lic.adapt.joint import parse_task
+    spec = "kind=detection,model=m.onnx,data=d,output=0.5"
+    assert parse_task(spec)["output"] == 0.5
+    assert parse_task("kind=detection,model=m.onnx,data=d")["output"] == 0.0
+    for bad in ("kind=segmentation,model=m.onnx,data=d,output=1", "kind=detection,model=m.onnx,data=d,output=x"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_task(bad)

@@ -161,3 +161,54 @@ def test_a_slim_checkpoint_keeps_the_weights_in_fp16_and_continues_with_a_fresh_
     joint(_joint_args(net, run, 3, KODAK))
     resumed = torch.load(path)
     assert resumed["step"] == 3 and "optimizer" in resumed and not resumed.get("slim")
+
+
+@pytest.mark.skipif(not os.path.isdir(KODAK), reason="no Kodak")
+def test_a_human_t_adaptor_trains_on_an_s_adapted_codec_and_exports_an_image_pack(tmp_path, tiny_vr_pack):
+    from lic.adapt.export import export_pack, load_adaptor
+    from lic.adapt.export_shared import export_shared_pack, load_shared_model
+    from lic.adapt.joint import main as joint
+    from lic.adapt.train import main as adapt
+    from lic.codec import adaptor_input, decode_latents, Encoder
+    from lic.pack import load_adaptor_pack
+    from lic.rd_eval import eval_pack
+    codec_ckpt = os.path.join(PACK_VR, "checkpoint.pt")
+    joint(_joint_args(_tiny_net(str(tmp_path / "net.onnx")), tmp_path / "s", 2, KODAK))
+    s_ckpt = str(tmp_path / "s" / "checkpoint.pt")
+    model, _ = load_shared_model(codec_ckpt, s_ckpt)
+    s_pack = export_shared_pack(model, os.path.join(PACK_VR, "codec"), str(tmp_path / "codec-s"), "tiny-machine")
+
+    with pytest.raises(SystemExit):          # a human adaptor takes no task network
+        adapt(["--task", "human", "--task-model", "x.onnx", "--out", str(tmp_path / "h")])
+    adapt(["--task", "human", "--s-adaptor", s_ckpt, "--out", str(tmp_path / "h"), "--steps", "3", "--crop", "64",
+           "--batch", "1", "--log-every", "1", "--threads", "1", "--data", KODAK, "--codec-checkpoint", codec_ckpt])
+    ck = torch.load(tmp_path / "h" / "checkpoint.pt")
+    assert ck["step"] == 3 and ck["args"]["s_adaptor"] == s_ckpt
+    assert any(float(v.abs().sum()) > 0 for k, v in ck["adaptor"].items() if "pw.weight" in k)   # it learned
+    log = [json.loads(line) for line in open(tmp_path / "h" / "log.jsonl", encoding="utf-8")]
+    assert len(log) == 3 and all(10 < r["psnr"] < 60 and 10 < r["psnr_base"] < 60 for r in log)
+
+    # an image pack for the S codec's id; its graph is the T-synthesis
+    out = tmp_path / "human-s"
+    export_pack("human", str(tmp_path / "h" / "checkpoint.pt"), str(out), task_model=None,
+                codec_checkpoint=codec_ckpt, codec_pack=str(tmp_path / "codec-s"), s_adaptor=s_ckpt)
+    load_adaptor_pack(str(out), [s_pack.codec_id])
+    manifest = json.load(open(out / "manifest.json", encoding="utf-8"))
+    assert manifest["task"] == "image" and manifest["codec_id"] == s_pack.codec_id
+    assert manifest["training"]["adaptor_parameters"] > 0 and "task_model" not in manifest["training"]
+
+    # rd_eval decodes the S codec's bitstreams with it in place of the base synthesis
+    image = np.asarray(__import__("PIL.Image", fromlist=["Image"]).open(os.path.join(KODAK, "kodim05.png")))[:192, :192]
+    images = [("crop", image)]                                                 # MS-SSIM needs 161 px
+    _, plain = eval_pack(str(tmp_path / "codec-s"), codec_ckpt, images, s_adaptor=s_ckpt, log=lambda s: None)
+    _, human = eval_pack(str(tmp_path / "codec-s"), codec_ckpt, images, s_adaptor=s_ckpt, log=lambda s: None,
+                         human_adaptor=str(tmp_path / "h" / "checkpoint.pt"))
+    assert [p["bpp"] for p in human] == [p["bpp"] for p in plain]              # same bitstreams
+    assert [p["psnr"] for p in human] != [p["psnr"] for p in plain]            # another decode
+    synth, _ = load_adaptor(model, str(tmp_path / "h" / "checkpoint.pt"))
+    bs, lat, pack = decode_latents(s_pack, Encoder(model, s_pack).encode(image, rate_index=0))
+    with torch.no_grad():
+        x = synth(torch.from_numpy(np.ascontiguousarray(adaptor_input(pack, bs, lat)))[None])[0].numpy()
+    x = np.floor(np.clip(x, 0, 1) * 255 + 0.5).astype(np.uint8)[:, :192, :192].transpose(1, 2, 0)
+    from lic.evaluate import psnr
+    assert human[0]["psnr"] == pytest.approx(psnr(image, x), abs=1e-9)

@@ -92,6 +92,19 @@ class DetectionGraph(nn.Module):
         return self.net(to_network_input(letterbox(rgb), self.input_format))
 
 
+def yolox_output_distillation(student, teacher):
+    """Output distillation for raw YOLOX predictions [B, A, 5 + C] (box regression, then objectness and
+    class scores as probabilities): the relative squared error of the score map objectness x class (what
+    ranks the detections), plus the mean absolute error of the box regression weighted by the teacher's
+    objectness (so only where the detector on the original sees an object). Zero when they agree."""
+    score_t = teacher[..., 4:5] * teacher[..., 5:]
+    score_s = student[..., 4:5] * student[..., 5:]
+    score = F.mse_loss(score_s, score_t) / (score_t.pow(2).mean() + 1e-9)
+    weight = teacher[..., 4:5]
+    box = (weight * (student[..., :4] - teacher[..., :4]).abs()).sum() / (4 * weight.sum() + 1e-9)
+    return score + box
+
+
 def detections_from_raw(raw, frame_w, frame_h, width, height, pp=EVAL_POSTPROCESS, num_classes=80):
     """Raw [1, A, 5+C] of a letterboxed frame (frame_w x frame_h) -> [(class, score, x0, y0, x1, y1)] in the
     original width x height (docs/adaptor-pack.md's rule, vectorised; NMS by torchvision, same IoU rule)."""

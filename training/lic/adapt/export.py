@@ -7,6 +7,9 @@ detections, not noise.
 
     python3 -m lic.adapt.export --task detection --adaptor runs/det-vr/checkpoint.pt \
         --out ../adaptors/src/main/resources/lic/packs/adaptors/detection-hyperprior-vr
+
+A human T-adaptor (`--task human`) exports as an `image` pack: the T-synthesis alone. For an S-adapted
+codec give `--s-adaptor` (its encoder makes the self-test latent) and that codec's `--codec-pack`.
 """
 import argparse
 import os
@@ -55,29 +58,39 @@ def parameter_counts(codec_model, synth):
 
 
 def export_pack(task, adaptor, out, *, task_model, codec_checkpoint, codec_pack, name=None, version=1,
-                selftest_image=SELFTEST_IMAGE, labels=None):
+                selftest_image=SELFTEST_IMAGE, labels=None, s_adaptor=None):
     """Write the pack of a trained T-adaptor; returns the loaded (re-verified) pack."""
-    model, _ = load_model(codec_checkpoint)
+    if s_adaptor:
+        from .export_shared import load_shared_model
+        model, _ = load_shared_model(codec_checkpoint, s_adaptor)
+    else:
+        model, _ = load_model(codec_checkpoint)
     pack = load_codec_pack(codec_pack)
     synth, ck = load_adaptor(model, adaptor)
-    net = OnnxModule(task_model).eval()
-    if task == "detection":
-        graph, pp = DetectionGraph(synth, net).eval(), postprocess()
-        labels = labels or COCO_LABELS
+    training = {"adaptor_checkpoint_step": ck["step"], **parameter_counts(model, synth)}
+    pp = None
+    if task == "human":
+        graph, pack_task = synth, "image"
     else:
-        graph, pp = SegmentationGraph(synth, net).eval(), segmentation_postprocess()
-        labels = labels or CAMVID_LABELS
+        net = OnnxModule(task_model).eval()
+        training["task_model"] = os.path.basename(task_model)
+        pack_task = task
+        if task == "detection":
+            graph, pp = DetectionGraph(synth, net).eval(), postprocess()
+            labels = labels or COCO_LABELS
+        else:
+            graph, pp = SegmentationGraph(synth, net).eval(), segmentation_postprocess()
+            labels = labels or CAMVID_LABELS
     lat, w, h = selftest_latent(model, pack, selftest_image, SELFTEST_SIZE)
-    info = {"training": {"adaptor_checkpoint_step": ck["step"], "task_model": os.path.basename(task_model),
-                         **parameter_counts(model, synth)}}
-    return write_task_pack(out, graph, name=name or task, codec_id=pack.codec_id, task=task,
+    info = {"training": training}
+    return write_task_pack(out, graph, name=name or task, codec_id=pack.codec_id, task=pack_task,
                            selftest_latent=lat, width=w, height=h, version=version, labels=labels,
                            postprocess=pp, opset=OPSET, extra_manifest=info)
 
 
 def build_parser():
     p = argparse.ArgumentParser(prog="python3 -m lic.adapt.export", description=__doc__.split("\n")[0])
-    p.add_argument("--task", required=True, choices=("detection", "segmentation"))
+    p.add_argument("--task", required=True, choices=("detection", "segmentation", "human"))
     p.add_argument("--adaptor", required=True, help="the adaptor checkpoint (lic.adapt's checkpoint.pt)")
     p.add_argument("--out", required=True)
     p.add_argument("--name", default=None)
@@ -86,6 +99,7 @@ def build_parser():
                    help="default: ../shared/data/models/yolox_nano.onnx (detection), training/task-models/camvid-segnet.onnx")
     p.add_argument("--codec-checkpoint", default="checkpoints/hyperprior-vr.pt")
     p.add_argument("--codec-pack", default="../codec-core/src/main/resources/lic/packs/codec/hyperprior-vr")
+    p.add_argument("--s-adaptor", default=None, help="the lic.adapt.joint checkpoint of an S-adapted --codec-pack")
     p.add_argument("--selftest-image", default=SELFTEST_IMAGE)
     return p
 
@@ -93,9 +107,10 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     torch.set_num_threads(2)
-    task_model = args.task_model or DEFAULT_TASK_MODELS[args.task]
+    task_model = args.task_model or DEFAULT_TASK_MODELS.get(args.task)
     export_pack(args.task, args.adaptor, args.out, task_model=task_model, codec_checkpoint=args.codec_checkpoint,
-                codec_pack=args.codec_pack, name=args.name, version=args.version, selftest_image=args.selftest_image)
+                codec_pack=args.codec_pack, name=args.name, version=args.version, selftest_image=args.selftest_image,
+                s_adaptor=args.s_adaptor)
     print(f"wrote {args.out}")
 
 

@@ -49,14 +49,15 @@ DEFAULT_FORMATS = {"detection": "bgr255", "segmentation": "rgb01"}
 
 
 def parse_task(spec):
-    """'kind=detection,model=NET.onnx,data=DIR[,features=a;b][,init=CKPT][,format=bgr255]' -> dict."""
+    """'kind=detection,model=NET.onnx,data=DIR[,features=a;b][,init=CKPT][,format=bgr255][,output=W]' -> dict.
+    output=W (detection): also distil the detector's output with weight W (lic.adapt.train --output-weight)."""
     fields = {}
     for part in spec.split(","):
         key, sep, value = part.partition("=")
         if not sep or not value:
             raise argparse.ArgumentTypeError(f"--task: expected key=value, got {part!r}")
         fields[key.strip()] = value.strip()
-    unknown = set(fields) - {"kind", "model", "data", "features", "init", "format"}
+    unknown = set(fields) - {"kind", "model", "data", "features", "init", "format", "output"}
     if unknown:
         raise argparse.ArgumentTypeError(f"--task: unknown keys {sorted(unknown)}")
     for key in ("kind", "model", "data"):
@@ -65,6 +66,12 @@ def parse_task(spec):
     if fields["kind"] not in TASK_KINDS:
         raise argparse.ArgumentTypeError(f"--task: kind must be one of {TASK_KINDS}")
     fields["features"] = [f for f in fields.get("features", "").split(";") if f]
+    try:
+        fields["output"] = float(fields.get("output", 0))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--task: output= must be a number, got {fields['output']!r}") from None
+    if fields["output"] and fields["kind"] != "detection":
+        raise argparse.ArgumentTypeError("--task: output= is for detection only (YOLOX-format outputs)")
     fields.setdefault("format", DEFAULT_FORMATS[fields["kind"]])
     return fields
 
@@ -111,7 +118,7 @@ class Task:
     def __init__(self, spec, codec, args, seed):
         self.kind = spec["kind"]
         self.spec = spec
-        self.net = TaskNetwork(spec["model"], spec["format"], spec["features"]).eval()
+        self.net = TaskNetwork(spec["model"], spec["format"], spec["features"], output_weight=spec["output"]).eval()
         for p in self.net.parameters():
             p.requires_grad_(False)
         self.adaptor = TaskSynthesis(codec.g_s, k=args.mask_cells)

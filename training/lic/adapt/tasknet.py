@@ -24,13 +24,15 @@ def to_network_input(rgb, input_format):
 
 
 class TaskNetwork(nn.Module):
-    """Frozen task network: features(rgb) for distillation, forward(rgb) for its outputs."""
+    """Frozen task network: feature_maps(rgb) for distillation, forward(rgb) for its outputs."""
 
-    def __init__(self, path, input_format, features=(), trainable=False):
+    def __init__(self, path, input_format, features=(), trainable=False, output_weight=0.0):
         super().__init__()
         self.net = OnnxModule(path, trainable=trainable)
         self.input_format = input_format
         self.features = tuple(features) or tuple(self.net.output_names)
+        # > 0: distillation also matches the graph's output (YOLOX format, lic.adapt.detection)
+        self.output_weight = output_weight
         known = set(self.net.tensor_names())
         unknown = [f for f in self.features if f not in known]
         if unknown:
@@ -40,5 +42,7 @@ class TaskNetwork(nn.Module):
         return self.net(to_network_input(rgb, self.input_format))
 
     def feature_maps(self, rgb):
-        out = self.net(to_network_input(rgb, self.input_format), outputs=self.features)
-        return [out[f] for f in self.features]
+        """What distillation compares: the named feature maps, then the graph's output if output_weight > 0."""
+        names = self.features + ((self.net.output_names[0],) if self.output_weight else ())
+        out = self.net(to_network_input(rgb, self.input_format), outputs=names)
+        return [out[f] for f in names]

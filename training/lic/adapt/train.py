@@ -2,6 +2,11 @@
 
     python3 -m lic.adapt --task-model NET.onnx --task detection|segmentation --out runs/NAME \
         [--features T1,T2,...] [--steps N] [--init PREVIOUS/checkpoint.pt] --pack-out PACK_DIR
+    python3 -m lic.adapt --task human --s-adaptor runs/s-vr/checkpoint.pt --out runs/NAME ...
+
+`--task human` trains a human T-adaptor: no task network, the loss is minus the decode's PSNR (human_loss).
+It is what an S-adapted codec (`--s-adaptor`, a lic.adapt.joint checkpoint whose analysis then
+encodes the training crops) needs when its bitstreams decode worse for people than the base codec's.
 
 The task network is imported from ONNX (lic.adapt.onnx_import) and runs with gradients in torch.
 `--init` starts from another adaptor's weights: the one command that fine-tunes the adaptors for a new
@@ -13,7 +18,8 @@ sum over maps of mean((f(x_T) - f(x))^2) / mean(f(x)^2), plus a small pixel term
 image. Rates are drawn uniformly per sample, so one adaptor serves every rate (its input is y_dec).
 
 Checkpoints (every --checkpoint-minutes, atomic) hold the adaptor, optimizer, step and every RNG state, so
-a resumed run continues exactly. The log is one JSON line per --log-every steps.
+a resumed run continues exactly. The log is one JSON line per --log-every steps: the feature loss, and the
+plain synthesis's on the logged batch (a human adaptor logs `psnr` and `psnr_base` instead).
 """
 import argparse
 import json
@@ -27,6 +33,7 @@ import torch.nn.functional as F
 
 from ..data import CropSampler
 from ..train_vr import load_model
+from .detection import yolox_output_distillation
 from .latent import decoded_latent
 from .tasknet import INPUT_FORMATS, TaskNetwork
 from .tsynthesis import TaskSynthesis
@@ -34,8 +41,10 @@ from .tsynthesis import TaskSynthesis
 
 def build_parser():
     p = argparse.ArgumentParser(prog="python3 -m lic.adapt", description=__doc__.split("\n")[0])
-    p.add_argument("--task-model", required=True, help="the task network, ONNX")
-    p.add_argument("--task", required=True, choices=("detection", "segmentation"))
+    p.add_argument("--task-model", default=None, help="the task network, ONNX (not for --task human)")
+    p.add_argument("--task", required=True, choices=("detection", "segmentation", "human"))
+    p.add_argument("--s-adaptor", default=None,
+                   help="encode with this lic.adapt.joint checkpoint's S-adaptor (T-adaptors for an S-adapted codec)")
     p.add_argument("--input-format", default=None, choices=INPUT_FORMATS,
                    help="the network's input convention (default: bgr255 for detection, rgb01 for segmentation)")
     p.add_argument("--features", default="", help="comma-separated tensor names to match (default: graph outputs)")
@@ -48,6 +57,8 @@ def build_parser():
     p.add_argument("--steps", type=int, default=4000)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--pixel-weight", type=float, default=0.05)
+    p.add_argument("--output-weight", type=float, default=0.0,
+                   help="detection: also match the detector's output (scores and boxes, YOLOX format) with this weight")
     p.add_argument("--task-scale", type=float, default=1.0,
                    help="resize decode and original by this factor before the task network, as its serving "
                         "pre-processing does (YOLOX letterboxes a 640-wide COCO image to 416: 0.65)")
@@ -75,7 +86,12 @@ def learning_rate(step, steps, base):
     return base * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
-def distillation_loss(student, teacher):
+def distillation_loss(student, teacher, output_weight=0.0):
+    """Sum over feature maps of the normalised squared error; with output_weight > 0 the last response is
+    the detector's output (TaskNetwork.feature_maps), matched by yolox_output_distillation."""
+    if output_weight:
+        return (distillation_loss(student[:-1], teacher[:-1]) +
+                output_weight * yolox_output_distillation(student[-1], teacher[-1]))
     return sum(F.mse_loss(s, t) / (t.pow(2).mean() + 1e-6) for s, t in zip(student, teacher))
 
 
@@ -86,9 +102,21 @@ def to_task_scale(x, scale):
     return F.interpolate(x, scale_factor=scale, mode="bilinear", align_corners=False, recompute_scale_factor=False)
 
 
+def human_loss(x_t, x):
+    """A human T-adaptor's loss: minus the mean PSNR (dB) of the batch's images. Per image in dB, not MSE,
+    so that every rate weighs alike (an MSE loss would leave the high rates, where an S-adaptor costs
+    people the most, to a tenth of the gradient)."""
+    mse = (x_t - x).pow(2).mean((1, 2, 3)).clamp_min(1e-10)
+    return 10.0 * torch.log10(mse).mean()
+
+
 def adaptor_loss(net, x_t, x, teacher, pixel_weight, task_scale=1.0):
-    """(loss, feature loss) of a T-adaptor's decode x_t: distillation + the small pixel term."""
-    feat = distillation_loss(net.feature_maps(to_task_scale(x_t, task_scale)), teacher)
+    """(loss, feature loss) of a T-adaptor's decode x_t: distillation + the small pixel term; for a human
+    adaptor (net None) both are human_loss."""
+    if net is None:
+        loss = human_loss(x_t, x)
+        return loss, loss
+    feat = distillation_loss(net.feature_maps(to_task_scale(x_t, task_scale)), teacher, net.output_weight)
     return feat + pixel_weight * F.mse_loss(x_t, x) / 0.001, feat
 
 
@@ -106,14 +134,26 @@ def save_checkpoint(path, adaptor, opt, step, args, sampler, rng):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.output_weight and args.task != "detection":
+        parser.error("--output-weight: detection only (it matches YOLOX-format outputs)")
+    if (args.task == "human") == bool(args.task_model):
+        parser.error("--task-model: required for detection and segmentation, not taken by human")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    fmt = args.input_format or ("bgr255" if args.task == "detection" else "rgb01")
-    net = TaskNetwork(args.task_model, fmt, [f for f in args.features.split(",") if f]).eval()
-    for p in net.parameters():
-        p.requires_grad_(False)
-    codec, _ = load_model(args.codec_checkpoint)
+    net = None
+    if args.task != "human":
+        fmt = args.input_format or ("bgr255" if args.task == "detection" else "rgb01")
+        net = TaskNetwork(args.task_model, fmt, [f for f in args.features.split(",") if f],
+                          output_weight=args.output_weight).eval()
+        for p in net.parameters():
+            p.requires_grad_(False)
+    if args.s_adaptor:
+        from .export_shared import load_shared_model
+        codec, _ = load_shared_model(args.codec_checkpoint, args.s_adaptor)
+    else:
+        codec, _ = load_model(args.codec_checkpoint)
     for p in codec.parameters():
         p.requires_grad_(False)
     adaptor = TaskSynthesis(codec.g_s, k=args.mask_cells)
@@ -146,10 +186,11 @@ def main(argv=None):
         rate = torch.tensor([rng.randrange(codec.rates) for _ in range(args.batch)])
         with torch.no_grad():
             y = decoded_latent(codec, x, rate)
-            teacher = net.feature_maps(to_task_scale(x, args.task_scale))
+            teacher = net.feature_maps(to_task_scale(x, args.task_scale)) if net else None
             if step % args.log_every == 0:
-                base = net.feature_maps(to_task_scale(codec.g_s(y).clamp(0, 1), args.task_scale))
-                acc["feat_base"] += float(distillation_loss(base, teacher))
+                base = codec.g_s(y).clamp(0, 1)
+                acc["feat_base"] += float(human_loss(base, x) if net is None else distillation_loss(
+                    net.feature_maps(to_task_scale(base, args.task_scale)), teacher, net.output_weight))
         for g in opt.param_groups:
             g["lr"] = learning_rate(step, args.steps, args.lr)
         x_t = adaptor(y).clamp(0, 1)
@@ -164,8 +205,9 @@ def main(argv=None):
         acc["n"] += 1
         if step % args.log_every == 0:
             n = acc["n"]
-            rec = {"step": step, "loss": acc["loss"] / n, "feature_loss": acc["feat"] / n,
-                   "feature_loss_base": acc["feat_base"], "lr": opt.param_groups[0]["lr"],
+            quality = ({"psnr": -acc["feat"] / n, "psnr_base": -acc["feat_base"]} if net is None else
+                       {"feature_loss": acc["feat"] / n, "feature_loss_base": acc["feat_base"]})
+            rec = {"step": step, "loss": acc["loss"] / n, **quality, "lr": opt.param_groups[0]["lr"],
                    "pixels": step * args.batch * args.crop * args.crop, "minutes": (time.time() - started) / 60}
             log.write(json.dumps(rec) + "\n")
             log.flush()
@@ -182,7 +224,7 @@ def main(argv=None):
     log.close()
     if args.pack_out and step >= args.steps:
         from .export import export_pack
-        export_pack(args.task, ckpt_path, args.pack_out, task_model=args.task_model,
+        export_pack(args.task, ckpt_path, args.pack_out, task_model=args.task_model, s_adaptor=args.s_adaptor,
                     codec_checkpoint=args.codec_checkpoint, codec_pack=args.codec_pack, name=args.pack_name,
                     version=args.pack_version)
         print(f"wrote the {args.task} adaptor pack to {args.pack_out} (register it: lic adaptors register)")
