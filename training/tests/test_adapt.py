@@ -461,3 +461,64 @@ def test_a_task_spec_takes_an_output_weight_for_detection_only():
     for bad in ("kind=segmentation,model=m.onnx,data=d,output=1", "kind=detection,model=m.onnx,data=d,output=x"):
         with pytest.raises(argparse.ArgumentTypeError):
             parse_task(bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bootstrap intervals of task BD-rates (lic.adapt.bdci)
+# ---------------------------------------------------------------------------------------------
+
+def _bdci_case(tmp_path):
+    """6 images with hand-made boxes; an anchor curve of 5 points whose detections get better with rate,
+    and a test curve with the same detections at half the bytes."""
+    from lic.adapt.bdci import DetectionScorer
+    rng = np.random.default_rng(0)
+    gt, results = {}, []
+    for i in range(6):
+        boxes = []
+        for _ in range(3):
+            x0, y0 = rng.uniform(0, 200, 2)
+            boxes.append((int(rng.integers(0, 3)), x0, y0, x0 + rng.uniform(20, 80), y0 + rng.uniform(20, 80)))
+        gt[f"im{i}.jpg"] = (320 * 240, boxes)
+    for point in range(5):
+        res = {}
+        for name, (_, boxes) in gt.items():
+            jitter = 12.0 / (point + 1)          # boxes closer to the truth at higher rates
+            dets = [[c, 0.9 - 0.1 * k, x0 + jitter, y0, x1 + jitter, y1] for k, (c, x0, y0, x1, y1) in enumerate(boxes)]
+            res[name] = {"bytes": 1000 * (point + 1) + int(rng.integers(0, 300)), "dets": dets}
+        results.append(res)
+    for label, scale in (("anchor", 1.0), ("half", 0.5)):
+        folder = tmp_path / label / "results"
+        folder.mkdir(parents=True)
+        for point, res in enumerate(results):
+            scaled = {n: {**r, "bytes": r["bytes"] * scale} for n, r in res.items()}
+            (folder / f"x-rate{point}.json").write_text(__import__("json").dumps(scaled))
+    return DetectionScorer(gt), gt, results
+
+
+def test_bdci_pools_per_image_matches_like_the_evaluator_and_resamples_consistently(tmp_path):
+    from lic.adapt.bdci import bootstrap, parse_curve, summarise
+    scorer, gt, results = _bdci_case(tmp_path)
+    # pooling per-image matches == the evaluator, also with an image drawn twice (scored as two images)
+    res = results[2]
+    names = sorted(gt)
+    parts = [coco_eval.image_matches(gt[n][1], [tuple(d) for d in res[n]["dets"]]) for n in names]
+    assert scorer.metric(parts) == coco_eval.evaluate({n: gt[n][1] for n in names},
+                                                      {n: [tuple(d) for d in res[n]["dets"]] for n in names},
+                                                      num_classes=80)["map"]
+    draw = [0, 0, 3, 5]
+    twice = {f"{names[i]}#{k}": gt[names[i]][1] for k, i in enumerate(draw)}
+    dets = {f"{names[i]}#{k}": [tuple(d) for d in res[names[i]]["dets"]] for k, i in enumerate(draw)}
+    assert scorer.metric([parts[i] for i in draw]) == pytest.approx(
+        coco_eval.evaluate(twice, dets, num_classes=80)["map"], abs=1e-12)
+
+    curves = dict([parse_curve(f"anchor={tmp_path / 'anchor'}:x-rate"), parse_curve(f"half={tmp_path / 'half'}:x-rate")])
+    out = bootstrap(scorer, curves, "anchor", boot=20, seed=1)
+    assert out["images"] == 6
+    half = out["tests"]["half"]
+    # the same detections at half the bytes: -50 % on the full set and on every resample (same draw per curve)
+    assert half["bd"] == pytest.approx(-0.5, abs=1e-9)
+    assert len(half["boot"]) == 20 and all(v == pytest.approx(-0.5, abs=1e-9) for v in half["boot"] if v is not None)
+    row = summarise(out, bar=-0.2)["tests"]["half"]
+    assert row["ci95"] == pytest.approx([-0.5, -0.5], abs=1e-9) and row["p_at_or_below_bar"] == 1.0
+    with pytest.raises(__import__("argparse").ArgumentTypeError):
+        parse_curve(f"none={tmp_path / 'anchor'}:no-such-prefix")

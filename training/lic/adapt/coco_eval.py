@@ -52,42 +52,65 @@ def _matches(gt_boxes, det_boxes, t):
 
 def average_precision(scores, tps, n_gt):
     """101-point interpolated AP of one category at one IoU threshold."""
+    return float(average_precisions(scores, np.asarray(tps).reshape(-1, 1), n_gt)[0])
+
+
+def average_precisions(scores, tps, n_gt):
+    """average_precision at every IoU threshold at once: tps [n, thresholds] -> [thresholds]."""
+    tps = np.asarray(tps)
     if n_gt == 0:
-        return float("nan")
+        return np.full(tps.shape[1], np.nan)
     if not len(scores):
-        return 0.0
+        return np.zeros(tps.shape[1])
     order = np.argsort(-np.asarray(scores), kind="mergesort")
-    tp = np.asarray(tps, dtype=np.float64)[order]
-    tp_sum, fp_sum = np.cumsum(tp), np.cumsum(1 - tp)
+    tp = tps.astype(np.float64)[order]
+    tp_sum, fp_sum = np.cumsum(tp, axis=0), np.cumsum(1 - tp, axis=0)
     recall = tp_sum / n_gt
     precision = tp_sum / np.maximum(tp_sum + fp_sum, np.spacing(1))
-    precision = np.maximum.accumulate(precision[::-1])[::-1]
-    idx = np.searchsorted(recall, RECALL_POINTS, side="left")
-    sampled = np.where(idx < len(precision), precision[np.minimum(idx, len(precision) - 1)], 0.0)
-    return float(sampled.mean())
+    precision = np.maximum.accumulate(precision[::-1], axis=0)[::-1]
+    out = np.empty(tps.shape[1])
+    for t in range(tps.shape[1]):
+        idx = np.searchsorted(recall[:, t], RECALL_POINTS, side="left")
+        sampled = np.where(idx < len(precision), precision[np.minimum(idx, len(precision) - 1), t], 0.0)
+        out[t] = sampled.mean()
+    return out
 
 
-def evaluate(ground_truth, detections, max_dets=100, num_classes=None):
-    """-> {"map": mAP@[.5:.95], "map50": mAP@.5, "map75": ..., "per_class": {class: AP@[.5:.95]}}."""
-    classes = sorted({g[0] for boxes in ground_truth.values() for g in boxes} if num_classes is None
-                     else range(num_classes))
-    dets = {img: list(d) for img, d in detections.items()}
-    images = sorted(set(ground_truth) | set(dets), key=str)
+def image_matches(gt_boxes, det_boxes, max_dets=100):
+    """One image's part of the evaluation: {class: (scores [n], true positives [n, thresholds], n_gt)} for
+    every class it has ground truth or detections of. Matching never looks across images, so any set of
+    images (a bootstrap resample too) is scored by pooling these (pooled_map)."""
+    out = {}
+    for c in {g[0] for g in gt_boxes} | {d[0] for d in det_boxes}:
+        gt = np.array([g[1:5] for g in gt_boxes if g[0] == c]).reshape(-1, 4)
+        mine = sorted((d for d in det_boxes if d[0] == c), key=lambda d: -d[1])[:max_dets]
+        boxes = np.array([d[2:6] for d in mine]).reshape(-1, 4)
+        tp = np.stack([_matches(gt, boxes, t) for t in IOU_THRESHOLDS], axis=1)
+        out[c] = (np.array([d[1] for d in mine], dtype=np.float64), tp, len(gt))
+    return out
+
+
+def pooled_map(per_image, classes):
+    """The metrics of the images whose image_matches are listed (in image order; ties in score keep it)."""
     ap = np.full((len(classes), len(IOU_THRESHOLDS)), np.nan)
     for ci, c in enumerate(classes):
-        n_gt = sum(1 for boxes in ground_truth.values() for g in boxes if g[0] == c)
-        for ti, t in enumerate(IOU_THRESHOLDS):
-            scores, tps = [], []
-            for img in images:
-                gt = np.array([g[1:5] for g in ground_truth.get(img, []) if g[0] == c]).reshape(-1, 4)
-                mine = sorted((d for d in dets.get(img, []) if d[0] == c), key=lambda d: -d[1])[:max_dets]
-                boxes = np.array([d[2:6] for d in mine]).reshape(-1, 4)
-                scores += [d[1] for d in mine]
-                tps += list(_matches(gt, boxes, t))
-            ap[ci, ti] = average_precision(scores, tps, n_gt)
+        parts = [m[c] for m in per_image if c in m]
+        n_gt = sum(p[2] for p in parts)
+        scores = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
+        tps = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, len(IOU_THRESHOLDS)), dtype=bool)
+        ap[ci] = average_precisions(scores, tps, n_gt)
     valid = ~np.isnan(ap[:, 0])
     if not valid.any():
         return {"map": float("nan"), "map50": float("nan"), "map75": float("nan"), "per_class": {}}
     return {"map": float(ap[valid].mean()), "map50": float(ap[valid, 0].mean()),
             "map75": float(ap[valid, 5].mean()),
             "per_class": {int(c): float(ap[ci].mean()) for ci, c in enumerate(classes) if valid[ci]}}
+
+
+def evaluate(ground_truth, detections, max_dets=100, num_classes=None):
+    """-> {"map": mAP@[.5:.95], "map50": mAP@.5, "map75": ..., "per_class": {class: AP@[.5:.95]}}."""
+    classes = sorted({g[0] for boxes in ground_truth.values() for g in boxes} if num_classes is None
+                     else range(num_classes))
+    images = sorted(set(ground_truth) | set(detections), key=str)
+    return pooled_map([image_matches(ground_truth.get(img, []), list(detections.get(img, [])), max_dets)
+                       for img in images], classes)
