@@ -22,7 +22,7 @@ import numpy as np
 
 from ..bdrate import bd_rate
 from . import coco_eval, detection
-from .report import envelope, METRIC
+from .report import envelope
 from .segnet import IouMeter, load_camvid
 
 DATA = {"detection": "../../shared/data/coco128", "segmentation": "../../shared/data/camvid"}
@@ -51,8 +51,8 @@ class DetectionScorer:
 
     def prepare(self, results, names):
         """Per image: (bits, what pooling needs)."""
-        return [(8 * results[n]["bytes"], coco_eval.image_matches(self.data[n][1], [tuple(d) for d in results[n]["dets"]]))
-                for n in names]
+        return [(8 * results[n]["bytes"],
+                 coco_eval.image_matches(self.data[n][1], [tuple(d) for d in results[n]["dets"]])) for n in names]
 
     @staticmethod
     def metric(parts):
