@@ -520,5 +520,11 @@ def test_bdci_pools_per_image_matches_like_the_evaluator_and_resamples_consisten
     assert len(half["boot"]) == 20 and all(v == pytest.approx(-0.5, abs=1e-9) for v in half["boot"] if v is not None)
     row = summarise(out, bar=-0.2)["tests"]["half"]
     assert row["ci95"] == pytest.approx([-0.5, -0.5], abs=1e-9) and row["p_at_or_below_bar"] == 1.0
+    # paired differences: a curve against itself is 0 on every resample
+    same = dict(curves, again=curves["half"])
+    paired = summarise(bootstrap(scorer, same, "anchor", boot=10, seed=2), versus="half")["tests"]
+    assert paired["again"]["minus_half"]["bd"] == pytest.approx(0.0, abs=1e-12)
+    assert paired["again"]["minus_half"]["ci95"] == pytest.approx([0.0, 0.0], abs=1e-12)
+    assert "minus_half" not in paired["half"]
     with pytest.raises(__import__("argparse").ArgumentTypeError):
         parse_curve(f"none={tmp_path / 'anchor'}:no-such-prefix")

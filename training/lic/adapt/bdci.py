@@ -8,6 +8,9 @@ per-image results, and reports the BD-rate's bootstrap distribution:
     python3 -m lic.adapt.bdci --task detection --anchor "human=runs/det-eval:human-rate" \
         --test "s+t (S, run F)=runs/det-eval-sf:s+t-step6000-rate" --boot 500 --bar -0.20
 
+`--versus NAME` adds, for every other test, its BD-rate minus NAME's on the same resamples: whether two
+runs differ beyond the noise of the images they share.
+
 A curve is NAME=WORK:PREFIX: the points are WORK/results/PREFIX*.json (one file per rate or quality, as
 lic.adapt.evaluate wrote them). Only images present in every file count. Detection is scored with
 lic.adapt.coco_eval (matching per image once, then pooled per resample), segmentation by summing the
@@ -128,18 +131,30 @@ def bootstrap(scorer, curves, anchor, boot=500, seed=0, limit=0):
     return {"images": len(names), "anchor": anchor, "boot": boot, "seed": seed, "tests": out}
 
 
-def summarise(result, bar=None):
+def _stats(vals):
+    vals = np.asarray(vals, dtype=np.float64)
+    if not len(vals):
+        return {"defined": 0, "median": None, "ci95": None, "std": None}
+    return {"defined": len(vals), "median": float(np.median(vals)),
+            "ci95": [float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))], "std": float(vals.std())}
+
+
+def summarise(result, bar=None, versus=None):
+    """Each test's BD-rate with its bootstrap statistics; with `versus` (a test name) also every other
+    test's difference to it on the same resamples (paired: what the images share cancels)."""
+    tests = result["tests"]
     rows = {}
-    for name, r in result["tests"].items():
-        vals = np.array([v for v in r["boot"] if v is not None])
-        row = {"bd": r["bd"], "defined": len(vals), "median": None, "ci95": None, "std": None}
-        if len(vals):
-            row.update(median=float(np.median(vals)), ci95=[float(np.percentile(vals, 2.5)),
-                       float(np.percentile(vals, 97.5))], std=float(vals.std()))
-            if bar is not None:
-                row["p_at_or_below_bar"] = float((vals <= bar).mean())
+    for name, r in tests.items():
+        vals = [v for v in r["boot"] if v is not None]
+        row = {"bd": r["bd"], **_stats(vals)}
+        if bar is not None and vals:
+            row["p_at_or_below_bar"] = float(np.mean(np.asarray(vals) <= bar))
+        if versus and name != versus:
+            pairs = [a - b for a, b in zip(r["boot"], tests[versus]["boot"]) if a is not None and b is not None]
+            full = None if r["bd"] is None or tests[versus]["bd"] is None else r["bd"] - tests[versus]["bd"]
+            row["minus_" + versus] = {"bd": full, **_stats(pairs)}
         rows[name] = row
-    return {k: v for k, v in result.items() if k != "tests"} | {"bar": bar, "tests": rows}
+    return {k: v for k, v in result.items() if k != "tests"} | {"bar": bar, "versus": versus, "tests": rows}
 
 
 def main(argv=None):
@@ -152,13 +167,17 @@ def main(argv=None):
     p.add_argument("--boot", type=int, default=500, help="resamples")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--bar", type=float, default=None, help="also report the share of resamples at or below it")
+    p.add_argument("--versus", default=None, help="a --test NAME: also each other test's paired difference to it")
     p.add_argument("--out", default=None, help="write the summary JSON here")
     args = p.parse_args(argv)
     curves = dict([args.anchor] + args.test)
     if len(curves) != 1 + len(args.test):
         p.error("curve names must differ")
     scorer = SCORERS[args.task].from_root(args.data or DATA[args.task])
-    summary = summarise(bootstrap(scorer, curves, args.anchor[0], args.boot, args.seed, args.limit), args.bar)
+    if args.versus and args.versus not in dict(args.test):
+        p.error(f"--versus {args.versus!r}: not a --test name")
+    summary = summarise(bootstrap(scorer, curves, args.anchor[0], args.boot, args.seed, args.limit), args.bar,
+                        args.versus)
     text = json.dumps(summary, indent=1)
     print(text)
     if args.out:
