@@ -93,6 +93,11 @@ def curve_points(prepared, pixels, draw, metric):
             for bits, parts in prepared]
 
 
+def _read(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def bd_of(test, anchor):
     """BD-rate over the monotone envelopes (lic.adapt.report's rule); None where it is undefined."""
     tr, tq = envelope(test, "q")
@@ -106,7 +111,7 @@ def bd_of(test, anchor):
 def bootstrap(scorer, curves, anchor, boot=500, seed=0, limit=0):
     """curves {name: [per-image result files, one per point]} -> {"images": n, ..., "tests": {test name:
     {"bd": the full set's BD-rate vs anchor, "boot": [BD-rate per resample (None = undefined)]}}}."""
-    files = {name: [json.load(open(p, encoding="utf-8")) for p in paths] for name, paths in curves.items()}
+    files = {name: [_read(p) for p in paths] for name, paths in curves.items()}
     names = sorted(set(scorer.data).intersection(*(set(r) for rs in files.values() for r in rs)))
     if limit:
         names = names[:limit]
