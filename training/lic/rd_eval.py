@@ -78,8 +78,8 @@ def check_pack(pack_dir, ckpt_path):
 
 def eval_pack(pack_dir, ckpt_path, images, label=None, log=print, s_adaptor=None, human_adaptor=None):
     """One point per rate; a pack derived from another (an S-adapted codec, `base_codec_id` in its manifest)
-    encodes with the S-adaptor of `s_adaptor` (a lic.adapt.joint checkpoint), and decodes with the human
-    T-adaptor `human_adaptor` (a lic.adapt --task human checkpoint) in place of the base synthesis if given."""
+    encodes with the S-adaptor of `s_adaptor` (a lic.adapt.joint checkpoint). With `human_adaptor` (a
+    lic.adapt --task human checkpoint) that T-synthesis decodes in place of the checkpoint's g_s."""
     model, ckpt = load_model(ckpt_path)
     pack = load_codec_pack(pack_dir)
     if pack.manifest.get("base_codec_id"):
@@ -87,10 +87,10 @@ def eval_pack(pack_dir, ckpt_path, images, label=None, log=print, s_adaptor=None
             raise SystemExit(f"{pack_dir} is an S-adapted codec: give its --s-adaptor checkpoint")
         from .adapt.export_shared import load_shared_model
         model, _ = load_shared_model(ckpt_path, s_adaptor)
-        if human_adaptor:
-            from .adapt.export import load_adaptor
-            model = copy.copy(model)
-            model.g_s = load_adaptor(model, human_adaptor)[0]
+    if human_adaptor:
+        from .adapt.export import load_adaptor
+        model = copy.copy(model)
+        model.g_s = load_adaptor(model, human_adaptor)[0]
     rates = sorted(pack.rate_indexes)
     points = []
     for rate in rates:
@@ -365,7 +365,7 @@ def main(argv=None):
     ap.add_argument("--s-adaptor", default=None,
                     help="lic.adapt.joint checkpoint: encoder of the S-adapted packs (their manifests name base_codec_id)")
     ap.add_argument("--human-adaptor", default=None,
-                    help="lic.adapt --task human checkpoint: the S-adapted packs decode with it in place of g_s")
+                    help="lic.adapt --task human checkpoint: every pack decodes with it in place of g_s")
     ap.add_argument("--no-check", action="store_true", help="skip the pack-vs-checkpoint check")
     ap.add_argument("--unchecked", action="append", default=[],
                     help="skip the pack-vs-checkpoint check for this pack folder only (repeatable)")

@@ -50,13 +50,8 @@ def _matches(gt_boxes, det_boxes, t):
     return tp
 
 
-def average_precision(scores, tps, n_gt):
-    """101-point interpolated AP of one category at one IoU threshold."""
-    return float(average_precisions(scores, np.asarray(tps).reshape(-1, 1), n_gt)[0])
-
-
 def average_precisions(scores, tps, n_gt):
-    """average_precision at every IoU threshold at once: tps [n, thresholds] -> [thresholds]."""
+    """101-point interpolated AP of one category at each IoU threshold: tps [n, thresholds] -> [thresholds]."""
     tps = np.asarray(tps)
     if n_gt == 0:
         return np.full(tps.shape[1], np.nan)

@@ -27,11 +27,10 @@ from PIL import Image
 from .. import baselines
 from ..codec import Encoder, adaptor_input, decode_latents, synthesize
 from ..pack import load_codec_pack
-from ..train_vr import load_model
 from . import coco_eval, detection, segnet
-from .export_shared import load_shared_model
+from .export import load_adaptor
+from .export_shared import load_encoding_model
 from .onnx_import import OnnxModule
-from .tsynthesis import TaskSynthesis
 
 QUALITIES = {"jpeg": [3, 5, 10, 20, 35, 50, 75], "webp": [0, 5, 15, 30, 50, 75], "avif": [62, 58, 52, 46, 40, 34]}
 
@@ -140,10 +139,7 @@ class Runner:
         task_cls = TASKS[args.task]
         self.task = task_cls(args.data or task_cls.data_default, args.task_model or task_cls.model_default,
                              args.limit, args.every)
-        if args.s_adaptor:
-            self.model, _ = load_shared_model(args.codec_checkpoint, args.s_adaptor)
-        else:
-            self.model, _ = load_model(args.codec_checkpoint)
+        self.model = load_encoding_model(args.codec_checkpoint, args.s_adaptor)
         self.pack = load_codec_pack(args.codec_pack)
         self.encoder = Encoder(self.model, self.pack)
         os.makedirs(os.path.join(args.work, "results"), exist_ok=True)
@@ -196,10 +192,8 @@ class Runner:
         return self._cached(f"human-rate{rate}", one)
 
     def adaptor(self, label, checkpoint, rate):
-        ck = torch.load(checkpoint, map_location="cpu")
-        synth = TaskSynthesis(self.model.g_s, k=ck.get("mask_cells", 8))
-        synth.blocks.load_state_dict(ck["adaptor"])
-        graph = self.task.graph(synth.eval())
+        synth, ck = load_adaptor(self.model, checkpoint)
+        graph = self.task.graph(synth)
 
         def one(name, image):
             data, bs, y = self._decoded(name, image, rate)

@@ -21,8 +21,8 @@ from PIL import Image
 from ..codec import Encoder, adaptor_input, decode_latents
 from ..pack import load_codec_pack
 from ..task_pack import write_task_pack
-from ..train_vr import load_model
 from .detection import COCO_LABELS, DetectionGraph, postprocess
+from .export_shared import load_encoding_model
 from .onnx_import import OnnxModule
 from .segnet import CAMVID_LABELS, SegmentationGraph
 from .segnet import postprocess as segmentation_postprocess
@@ -60,11 +60,7 @@ def parameter_counts(codec_model, synth):
 def export_pack(task, adaptor, out, *, task_model, codec_checkpoint, codec_pack, name=None, version=1,
                 selftest_image=SELFTEST_IMAGE, labels=None, s_adaptor=None):
     """Write the pack of a trained T-adaptor; returns the loaded (re-verified) pack."""
-    if s_adaptor:
-        from .export_shared import load_shared_model
-        model, _ = load_shared_model(codec_checkpoint, s_adaptor)
-    else:
-        model, _ = load_model(codec_checkpoint)
+    model = load_encoding_model(codec_checkpoint, s_adaptor)
     pack = load_codec_pack(codec_pack)
     synth, ck = load_adaptor(model, adaptor)
     training = {"adaptor_checkpoint_step": ck["step"], **parameter_counts(model, synth)}

@@ -43,6 +43,14 @@ def load_shared_model(codec_checkpoint, joint_checkpoint):
     return model.eval(), ck
 
 
+def load_encoding_model(codec_checkpoint, s_adaptor=None):
+    """The frozen codec whose analysis encodes: the base one, or with the S-adaptor of `s_adaptor` (a
+    lic.adapt.joint checkpoint)."""
+    if s_adaptor:
+        return load_shared_model(codec_checkpoint, s_adaptor)[0]
+    return load_model(codec_checkpoint)[0]
+
+
 def export_shared_pack(model, base_pack_dir, out_dir, name, card=""):
     """Write the S-adapted codec pack to out_dir and return it (re-read and verified)."""
     base = load_codec_pack(base_pack_dir)

@@ -45,24 +45,25 @@ class _OnnxDft(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, length, axis, inverse):
-        z = x[..., 0] if x.shape[-1] == 1 else torch.view_as_complex(x.contiguous())
-        n = int(length)
-        z = torch.fft.ifft(z, n=n, dim=axis) if inverse else torch.fft.fft(z, n=n, dim=axis)
-        return torch.view_as_real(z)
+        return _eager_dft(x, length, axis, inverse)
 
     @staticmethod
     def symbolic(g, x, length, axis, inverse):
         return g.op("DFT", x, length, axis_i=axis, inverse_i=int(inverse), onesided_i=0)
 
 
-def _dft(x, length, axis, inverse):
-    """Complex DFT along `axis` of x [..., 2] (or real x [..., 1]); zero-pads to `length` (forward)."""
-    if torch.onnx.is_in_onnx_export():
-        return _OnnxDft.apply(x, length, axis, inverse)
+def _eager_dft(x, length, axis, inverse):
     z = x[..., 0] if x.shape[-1] == 1 else torch.view_as_complex(x.contiguous())
     n = int(length)
     z = torch.fft.ifft(z, n=n, dim=axis) if inverse else torch.fft.fft(z, n=n, dim=axis)
     return torch.view_as_real(z)
+
+
+def _dft(x, length, axis, inverse):
+    """Complex DFT along `axis` of x [..., 2] (or real x [..., 1]); zero-pads to `length` (forward)."""
+    if torch.onnx.is_in_onnx_export():
+        return _OnnxDft.apply(x, length, axis, inverse)
+    return _eager_dft(x, length, axis, inverse)
 
 
 class SpectralMask(nn.Module):

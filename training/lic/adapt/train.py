@@ -32,8 +32,8 @@ import torch
 import torch.nn.functional as F
 
 from ..data import CropSampler
-from ..train_vr import load_model
 from .detection import yolox_output_distillation
+from .export_shared import load_encoding_model
 from .latent import decoded_latent
 from .tasknet import INPUT_FORMATS, TaskNetwork
 from .tsynthesis import TaskSynthesis
@@ -149,11 +149,7 @@ def main(argv=None):
                           output_weight=args.output_weight).eval()
         for p in net.parameters():
             p.requires_grad_(False)
-    if args.s_adaptor:
-        from .export_shared import load_shared_model
-        codec, _ = load_shared_model(args.codec_checkpoint, args.s_adaptor)
-    else:
-        codec, _ = load_model(args.codec_checkpoint)
+    codec = load_encoding_model(args.codec_checkpoint, args.s_adaptor)
     for p in codec.parameters():
         p.requires_grad_(False)
     adaptor = TaskSynthesis(codec.g_s, k=args.mask_cells)
