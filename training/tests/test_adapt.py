@@ -12,6 +12,7 @@ from onnx import TensorProto, helper, numpy_helper
 from conftest import REPO
 from lic.adapt import coco_eval
 from lic.adapt.onnx_import import OnnxModule, UnsupportedOp
+from lic.adapt.matmul_fft import fft_rows, four_step_freqs, ifft_rows, irfft_last, rfft_last, rfft_last_freqs
 from lic.adapt.spectral import AdaptorBlock, SpectralMask, next_pow2
 
 YOLOX = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "models", "yolox_nano.onnx"))
@@ -179,26 +180,51 @@ def test_spectral_mask_matches_numpy_and_its_onnx_path(monkeypatch):
     sm = SpectralMask(3, k=4)
     with torch.no_grad():
         sm.grid.normal_()
-    x = torch.randn(2, 3, 12, 5)
-    got = sm(x).detach().numpy()
-    np.testing.assert_allclose(got, _numpy_spectral(x.numpy().astype(np.float64), sm.grid.detach().numpy()),
-                               rtol=1e-4, atol=1e-4)
-    # the export branch (DFT nodes on [..., 2] tensors) computes the same
-    monkeypatch.setattr(torch.onnx, "is_in_onnx_export", lambda: True)
-    with torch.no_grad():
-        np.testing.assert_allclose(sm(x).numpy(), got, rtol=1e-4, atol=1e-4)
+    for h, w in [(12, 5), (1, 1), (1, 9), (7, 2), (33, 64)]:
+        x = torch.randn(2, 3, h, w)
+        monkeypatch.setattr(torch.onnx, "is_in_onnx_export", lambda: False)
+        got = sm(x).detach().numpy()
+        np.testing.assert_allclose(got, _numpy_spectral(x.numpy().astype(np.float64), sm.grid.detach().numpy()),
+                                   rtol=1e-4, atol=1e-4)
+        # the export branch (four-step transforms from matrix products, the mask's Hermitian part) agrees
+        monkeypatch.setattr(torch.onnx, "is_in_onnx_export", lambda: True)
+        with torch.no_grad():
+            np.testing.assert_allclose(sm(x).numpy(), got, rtol=1e-4, atol=1e-4)
 
 
-def test_adaptor_block_exports_dft_nodes(tmp_path):
+@pytest.mark.parametrize("length", [1, 2, 4, 8, 32, 512])
+def test_matmul_fft_matches_numpy(length):
+    rng = np.random.default_rng(length)
+    x = rng.standard_normal((3, 5, length))
+    # real rows: the kept half of the spectrum, at the frequencies it names; and back
+    re, im = rfft_last(torch.tensor(x, dtype=torch.float32), length)
+    want = np.fft.fft(x, axis=-1)[..., rfft_last_freqs(length).numpy()]
+    np.testing.assert_allclose(re.numpy() + 1j * im.numpy(), want, rtol=1e-4, atol=1e-4 * np.sqrt(length))
+    np.testing.assert_allclose(irfft_last(re, im, length).numpy(), x, rtol=1e-4, atol=1e-4)
+    # complex columns (dim -2): four-step order out, natural order back
+    z = rng.standard_normal((2, length, 3)) + 1j * rng.standard_normal((2, length, 3))
+    zr, zi = torch.tensor(z.real, dtype=torch.float32), torch.tensor(z.imag, dtype=torch.float32)
+    fr, fi = fft_rows(zr, zi, length)
+    want = np.fft.fft(z, axis=-2)[:, four_step_freqs(length).numpy()]
+    np.testing.assert_allclose(fr.numpy() + 1j * fi.numpy(), want, rtol=1e-4, atol=1e-4 * np.sqrt(length))
+    br, bi = ifft_rows(fr, fi, length)
+    np.testing.assert_allclose(br.numpy() + 1j * bi.numpy(), z, rtol=1e-4, atol=1e-4)
+    # every frequency once (columns) / one of every conjugate pair (rows' half spectrum)
+    assert sorted(four_step_freqs(length).tolist()) == list(range(length))
+    half = set(rfft_last_freqs(length).tolist())
+    assert all(f in half or (length - f) % length in half for f in range(length))
+
+
+def test_adaptor_block_exports_matrix_product_transforms(tmp_path):
     block = AdaptorBlock(4, k=4).eval()
     path = str(tmp_path / "block.onnx")
     torch.onnx.export(block, torch.randn(1, 4, 6, 9), path, opset_version=17, input_names=["x"],
                       output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
     model = onnx.load(path)
     onnx.checker.check_model(model)
-    dft = [n for n in model.graph.node if n.op_type == "DFT"]
-    assert len(dft) == 4 and sorted(a.i for n in dft for a in n.attribute if a.name == "inverse") == [0, 0, 1, 1]
-    # the exported sizes are dynamic: the graph (run by the importer's DFT) matches torch at another size
+    ops = {n.op_type for n in model.graph.node}
+    assert "DFT" not in ops and "MatMul" in ops
+    # the exported sizes are dynamic: the graph (run by the importer) matches torch at other sizes
     with torch.no_grad():
         for g in block.spectral.parameters():
             g.normal_()
@@ -207,9 +233,10 @@ def test_adaptor_block_exports_dft_nodes(tmp_path):
     block2.load_state_dict(block.state_dict())
     torch.onnx.export(block, torch.randn(1, 4, 6, 9), path, opset_version=17, input_names=["x"],
                       output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
-    x = torch.randn(1, 4, 11, 20)
-    with torch.no_grad():
-        np.testing.assert_allclose(OnnxModule(path)(x).numpy(), block2(x).numpy(), rtol=1e-4, atol=1e-4)
+    for h, w in [(11, 20), (1, 3), (64, 17)]:
+        x = torch.randn(1, 4, h, w)
+        with torch.no_grad():
+            np.testing.assert_allclose(OnnxModule(path)(x).numpy(), block2(x).numpy(), rtol=1e-4, atol=1e-4)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from .segnet import CAMVID_LABELS, SegmentationGraph
 from .segnet import postprocess as segmentation_postprocess
 from .tsynthesis import TaskSynthesis
 
-OPSET = 17          # the first with DFT
+OPSET = 17          # the packs' opset since the first (chosen for ONNX DFT, which the blocks no longer use)
 DEFAULT_TASK_MODELS = {"detection": "../../shared/data/models/yolox_nano.onnx",
                        "segmentation": "task-models/camvid-segnet.onnx"}
 SELFTEST_IMAGE = "../../shared/data/kodak/kodim05.png"     # motorcycles, people, a street

@@ -6,9 +6,9 @@
 
 The S-adaptor changes only the analysis, so every file that a decoder reads (entropy_tables.bin, gains.bin,
 hyper_synthesis.bin) is copied byte for byte from the base pack, and the human decode is the base
-synthesis.onnx under the new codec id. encoder.onnx is new (opset 17: the adaptor's FFTs are ONNX DFT
-nodes), so the codec id (docs/codec-pack.md: a hash of the file hashes) is new too: a bitstream says which
-encoder made it, and the T-adaptors trained with this S-adaptor are registered for this id. `base_codec_id`
+synthesis.onnx under the new codec id. encoder.onnx is new (opset 17, with the S-adaptor's blocks), so
+the codec id (docs/codec-pack.md: a hash of the file hashes) is new too: a bitstream says which encoder
+made it, and the T-adaptors trained with this S-adaptor are registered for this id. `base_codec_id`
 in the manifest is descriptive.
 """
 import argparse
@@ -25,7 +25,7 @@ from ..pack import codec_id, load_adaptor_pack, load_codec_pack, sha256_file
 from ..train_vr import load_model
 from .sanalysis import SharedAnalysis
 
-OPSET = 17     # the first with DFT
+OPSET = 17     # as every adaptor graph (chosen for ONNX DFT, which the blocks no longer use)
 DEFAULT_BASE_PACK = "../codec-core/src/main/resources/lic/packs/codec/hyperprior-vr"
 DEFAULT_BASE_HUMAN = "../adaptors/src/main/resources/lic/packs/adaptors/human-hyperprior-vr"
 

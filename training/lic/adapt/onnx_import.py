@@ -220,11 +220,13 @@ def _gemm(a_, b_, c_, a):
 _ELEMENTWISE = {
     "Add": torch.add, "Sub": torch.sub, "Mul": torch.mul, "Pow": torch.pow,
     "Max": torch.maximum, "Min": torch.minimum, "Equal": torch.eq, "Less": torch.lt, "Greater": torch.gt,
+    "Or": torch.logical_or, "And": torch.logical_and,
 }
 _UNARY = {
     "Relu": F.relu, "Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "Exp": torch.exp, "Log": torch.log,
     "Sqrt": torch.sqrt, "Abs": torch.abs, "Neg": torch.neg, "Floor": torch.floor, "Ceil": torch.ceil,
     "Identity": lambda t: t, "Erf": torch.erf, "Reciprocal": torch.reciprocal, "Not": torch.logical_not,
+    "Cos": torch.cos, "Sin": torch.sin, "Round": torch.round,       # Round: halves to even, as ONNX
 }
 _DTYPES = {1: torch.float32, 6: torch.int32, 7: torch.int64, 9: torch.bool, 10: torch.float16, 11: torch.float64}
 
@@ -243,7 +245,7 @@ class OnnxModule(nn.Module):
         "Concat", "Slice", "Reshape", "Resize", "Upsample", "Transpose", "Constant", "Gemm", "MatMul", "Flatten",
         "Clip", "Softmax", "LeakyRelu", "HardSigmoid", "HardSwish", "Shape", "Gather", "Unsqueeze", "Squeeze",
         "Cast", "Pad", "Split", "Div", "ReduceMean", "DepthToSpace", "Expand", "ConstantOfShape", "Range",
-        "Where", "Elu", "PRelu", "Softplus", "DFT", "QuantizeLinear", "DequantizeLinear"})
+        "Where", "Mod", "Elu", "PRelu", "Softplus", "DFT", "QuantizeLinear", "DequantizeLinear"})
 
     def __init__(self, path_or_model, trainable=False, batch_agnostic=True):
         super().__init__()
@@ -444,4 +446,6 @@ class OnnxModule(nn.Module):
             return _dft(v[0], int(v[1]) if len(v) > 1 and v[1] is not None else None, a)
         if op == "Where":
             return torch.where(v[0], v[1], v[2])
+        if op == "Mod":           # fmod=0: the result takes the divisor's sign (Python's %), fmod=1: C's
+            return torch.fmod(v[0], v[1]) if a.get("fmod", 0) else torch.remainder(v[0], v[1])
         raise UnsupportedOp(op)

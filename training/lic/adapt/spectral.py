@@ -7,18 +7,22 @@ complex mask and transforms back; it is a global (image-wide) filter at the cost
 
 Sizes vary per image, so the mask is defined over *normalised* frequency: a learnable complex grid of
 K x K cells per channel, interpolated (bilinear, periodic) onto the transform's frequencies. The transform
-zero-pads each axis to the next power of two (ONNX Runtime's DFT is a radix-2 FFT only at powers of two,
-and the padding turns the circular convolution into a linear one, so no wrap-around at image borders).
+zero-pads each axis to the next power of two (the exported transforms below need powers of two, and the
+padding turns most of the circular convolution into a linear one: less wrap-around at image borders).
 
 Both branches start at zero, so an untrained adaptor decodes exactly like the base synthesis.
 
-Export: torch 1.13 cannot export torch.fft, so under `torch.onnx.export` the transforms are emitted as
-ONNX `DFT` nodes (opset 17) by `_OnnxDft`; `tests/test_adapt.py` checks that both paths agree and the
-Java registry's self-test runs the exported graph in ONNX Runtime.
+Export: torch 1.13 cannot export torch.fft, and ONNX Runtime's `DFT` kernel is slow, so under
+`torch.onnx.export` the transforms are four-step FFTs made of matrix products (`lic.adapt.matmul_fft`):
+a real transform along the rows keeps half the spectrum, a complex one runs along the columns, and the
+mask is applied in its Hermitian part, which gives the same real output. `tests/test_adapt.py` checks that
+both paths agree, and the Java registry's self-test runs the exported graph in ONNX Runtime.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from .matmul_fft import fft_rows, four_step_freqs, ifft_rows, irfft_last, rfft_last, rfft_last_freqs
 
 
 def next_pow2(n):
@@ -28,10 +32,9 @@ def next_pow2(n):
     return torch.pow(2.0, torch.ceil(torch.log2(n) - 1e-5)).to(torch.int64)
 
 
-def _interp_matrix(length, k):
-    """[length, k]: periodic linear interpolation of a k-cell grid at frequencies 0/length .. (length-1)/length."""
-    pos = torch.arange(length, dtype=torch.float32) * (k / length.to(torch.float32) if torch.is_tensor(length)
-                                                      else k / float(length))
+def _interp_at(freqs, length, k):
+    """[len(freqs), k]: periodic linear interpolation of a k-cell grid at frequencies freqs / length."""
+    pos = freqs.to(torch.float32) * (k / length.to(torch.float32) if torch.is_tensor(length) else k / float(length))
     i0 = torch.floor(pos)
     w1 = (pos - i0).unsqueeze(1)
     cells = torch.arange(k, dtype=torch.float32).unsqueeze(0)
@@ -40,30 +43,9 @@ def _interp_matrix(length, k):
     return (cells == i0).to(torch.float32) * (1 - w1) + (cells == i1).to(torch.float32) * w1
 
 
-class _OnnxDft(torch.autograd.Function):
-    """One ONNX DFT along `axis` of a [..., 2] (real, imaginary) tensor; forward is only for tracing."""
-
-    @staticmethod
-    def forward(ctx, x, length, axis, inverse):
-        return _eager_dft(x, length, axis, inverse)
-
-    @staticmethod
-    def symbolic(g, x, length, axis, inverse):
-        return g.op("DFT", x, length, axis_i=axis, inverse_i=int(inverse), onesided_i=0)
-
-
-def _eager_dft(x, length, axis, inverse):
-    z = x[..., 0] if x.shape[-1] == 1 else torch.view_as_complex(x.contiguous())
-    n = int(length)
-    z = torch.fft.ifft(z, n=n, dim=axis) if inverse else torch.fft.fft(z, n=n, dim=axis)
-    return torch.view_as_real(z)
-
-
-def _dft(x, length, axis, inverse):
-    """Complex DFT along `axis` of x [..., 2] (or real x [..., 1]); zero-pads to `length` (forward)."""
-    if torch.onnx.is_in_onnx_export():
-        return _OnnxDft.apply(x, length, axis, inverse)
-    return _eager_dft(x, length, axis, inverse)
+def _interp_matrix(length, k):
+    """[length, k]: the interpolation at frequencies 0/length .. (length-1)/length."""
+    return _interp_at(torch.arange(length), length, k)
 
 
 class SpectralMask(nn.Module):
@@ -78,6 +60,16 @@ class SpectralMask(nn.Module):
         ph, pw = _interp_matrix(lh, self.k), _interp_matrix(lw, self.k)
         return torch.matmul(torch.matmul(ph, self.grid), pw.t())      # [2, C, lh, lw]
 
+    def hermitian_mask(self, fh, fw, lh, lw):
+        """Mh = (M(f) + conj M(-f)) / 2 at the frequencies fh (of lh) x fw (of lw), as (real, imaginary),
+        each [C, len(fh), len(fw)]. For real x, Re IFFT(M * FFT(x)) = IFFT(Mh * FFT(x)), which is real."""
+        ph, pw = _interp_at(fh, lh, self.k), _interp_at(fw, lw, self.k)
+        ph_neg = _interp_at(torch.remainder(lh - fh, lh), lh, self.k)
+        pw_neg = _interp_at(torch.remainder(lw - fw, lw), lw, self.k)
+        m = torch.matmul(torch.matmul(ph, self.grid), pw.t())
+        m_neg = torch.matmul(torch.matmul(ph_neg, self.grid), pw_neg.t())
+        return (m[0] + m_neg[0]) * 0.5, (m[1] - m_neg[1]) * 0.5
+
     def forward(self, x):
         h, w = x.shape[2], x.shape[3]
         lh, lw = next_pow2(h), next_pow2(w)
@@ -86,19 +78,13 @@ class SpectralMask(nn.Module):
             m = self.mask(lh, lw)
             out = torch.fft.ifft2(spec * torch.complex(m[0], m[1]))
             return out.real[:, :, :h, :w]
-        # The same computation on [..., 2] real tensors, with ONNX DFT nodes, each along the innermost
-        # spatial axis: ONNX Runtime's DFT along a strided axis ran 2-5x slower, so the columns' transforms
-        # happen on the transposed tensor, and the mask is applied in that layout.
-        z = _dft(x.unsqueeze(-1), lw, 3, False).transpose(2, 3)   # real in, complex out: [N, C, lw, h, 2]
-        z = _dft(z, lh, 3, False)                           # [N, C, lw, lh, 2]
-        m = self.mask(lh, lw).transpose(2, 3).unsqueeze(-1)
-        # narrow/cat export as Slice/Concat; indexing the last axis exported as a Gather that cost more
-        # than the products
-        ar, ai = z.narrow(-1, 0, 1), z.narrow(-1, 1, 1)
-        z = torch.cat([ar * m[0] - ai * m[1], ar * m[1] + ai * m[0]], dim=-1)
-        z = _dft(z, lh, 3, True).transpose(2, 3)            # [N, C, lh, lw, 2]
-        z = _dft(z, lw, 3, True)
-        return z[:, :, :h, :w].narrow(-1, 0, 1).reshape(x.shape)   # the real part (squeeze exports an If)
+        # The same with matrix products: half spectra of the zero-padded rows, then the columns' transforms,
+        # both in four-step frequency order (the mask is evaluated in that order), then back.
+        zr, zi = rfft_last(F.pad(x, (0, lw - w, 0, lh - h)), lw)
+        zr, zi = fft_rows(zr, zi, lh)
+        mr, mi = self.hermitian_mask(four_step_freqs(lh), rfft_last_freqs(lw), lh, lw)
+        zr, zi = ifft_rows(zr * mr - zi * mi, zr * mi + zi * mr, lh)
+        return irfft_last(zr[:, :, :h], zi[:, :, :h], lw)[:, :, :, :w]
 
 
 class AdaptorBlock(nn.Module):

@@ -45,10 +45,10 @@ class BundledPacksTest {
         assertThat(legacy.formatVersion()).isEqualTo(1);
         assertThat(legacy.name()).isEqualTo("hyperprior-s");
         // human for both codecs (the default one's in float, version 1, and int8, version 2); the task
-        // adaptors (issue 9) for the default one, version 2 (version 1's weights, faster transforms)
+        // adaptors (issue 9) for the default one, version 3 (version 1's weights, faster transforms)
         assertThat(codec.adaptors()).extracting(a -> a.name() + " v" + a.version() + "@" + a.codecId())
                 .containsExactlyInAnyOrder("human v2@" + vr.codecId(), "human v1@" + vr.codecId(),
-                        "detection v2@" + vr.codecId(), "segmentation v2@" + vr.codecId(),
+                        "detection v3@" + vr.codecId(), "segmentation v3@" + vr.codecId(),
                         "human v1@" + legacy.codecId());
     }
 
