@@ -5,6 +5,7 @@ import dev.lic.api.LicException;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Which bitstream store to open, as plain values: the server's {@code lic.store.kind}, {@code lic.store.dir}
@@ -76,6 +77,29 @@ public record StoreConfig(Kind kind, String dir, String s3Endpoint, String s3Reg
         if (kind == Kind.FILESYSTEM) {
             dir = Path.of(dir).toAbsolutePath().normalize().toString();
         }
+    }
+
+    /**
+     * The store that the command-line options of the tools name ({@code --store-kind}, {@code --store-dir},
+     * {@code --store-s3-*}: the CLI and the Spark jobs spell the server's settings alike); empty when they name
+     * none (no kind, folder or bucket). Without a kind, a folder means filesystem and a bucket S3; both
+     * without a kind is ambiguous: INVALID_ARGUMENT.
+     */
+    public static Optional<StoreConfig> fromOptions(String kind, String dir, String endpoint, String region,
+                                                    String bucket, boolean pathStyle, String prefix) {
+        if (kind == null && dir == null && bucket == null) {
+            return Optional.empty();
+        }
+        Kind k;
+        if (kind != null) {
+            k = Kind.parse(kind);
+        } else if (dir != null && bucket != null) {
+            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--store-dir and --store-s3-bucket name two stores; "
+                    + "pass --store-kind to choose one");
+        } else {
+            k = dir != null ? Kind.FILESYSTEM : Kind.S3;
+        }
+        return Optional.of(new StoreConfig(k, dir, endpoint, region, bucket, pathStyle, prefix));
     }
 
     /** A filesystem store in {@code dir}. */

@@ -44,6 +44,24 @@ class StoreConfigTest {
     }
 
     @Test
+    void commandLineOptionsNameAStoreByWhatTheyGive(@TempDir Path dir) {
+        assertThat(StoreConfig.fromOptions(null, null, "http://x:9", null, null, false, "p")).isEmpty();
+        assertThat(StoreConfig.fromOptions(null, dir.toString(), null, null, null, false, "")).get()
+                .extracting(StoreConfig::kind, StoreConfig::dir)
+                .containsExactly(StoreConfig.Kind.FILESYSTEM, dir.toAbsolutePath().normalize().toString());
+        assertThat(StoreConfig.fromOptions(null, null, "http://x:9", "eu-west-1", "b", true, "p")).get()
+                .isEqualTo(StoreConfig.s3("http://x:9", "eu-west-1", "b", true, "p/"));
+        assertThatThrownBy(() -> StoreConfig.fromOptions(null, dir.toString(), null, null, "b", false, ""))
+                .isInstanceOfSatisfying(LicException.class, StoreConfigTest::isInvalidArgument)
+                .hasMessageContaining("two stores");
+        // an explicit kind chooses between the two, and then needs what that kind needs
+        assertThat(StoreConfig.fromOptions("s3", dir.toString(), null, null, "b", false, "")).get()
+                .extracting(StoreConfig::kind).isEqualTo(StoreConfig.Kind.S3);
+        assertThatThrownBy(() -> StoreConfig.fromOptions("filesystem", null, null, null, "b", false, ""))
+                .hasMessageContaining("folder");
+    }
+
+    @Test
     void aFilesystemConfigOpensTheFilesystemStore(@TempDir Path dir) {
         BitstreamStore store = BitstreamStores.open(StoreConfig.filesystem(dir), 1 << 20, EntryDescriber.NONE);
         String id = store.put(new byte[] {1, 2, 3}).id();

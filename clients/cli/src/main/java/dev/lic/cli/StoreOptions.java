@@ -44,19 +44,7 @@ final class StoreOptions {
 
     /** The store these options name; empty when none is named (then the command talks to a server). */
     Optional<StoreConfig> store() {
-        if (kind == null && dir == null && bucket == null) {
-            return Optional.empty();
-        }
-        StoreConfig.Kind k;
-        if (kind != null) {
-            k = StoreConfig.Kind.parse(kind);
-        } else if (dir != null && bucket != null) {
-            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--store-dir and --store-s3-bucket name two stores; "
-                    + "pass --store-kind to choose one");
-        } else {
-            k = dir != null ? StoreConfig.Kind.FILESYSTEM : StoreConfig.Kind.S3;
-        }
-        return Optional.of(new StoreConfig(k, dir, endpoint, region, bucket, pathStyle, prefix));
+        return StoreConfig.fromOptions(kind, dir, endpoint, region, bucket, pathStyle, prefix);
     }
 
     /** The store, for a command given {@code --offline}: it needs one. */

@@ -1,7 +1,5 @@
 package dev.lic.jobs.spark;
 
-import dev.lic.api.ErrorKind;
-import dev.lic.api.LicException;
 import dev.lic.store.StoreConfig;
 
 import java.util.Optional;
@@ -44,19 +42,7 @@ final class StoreOptions {
 
     /** The store these options name; empty when none is named (no kind, folder or bucket given). */
     Optional<StoreConfig> store() {
-        if (kind == null && dir == null && bucket == null) {
-            return Optional.empty();
-        }
-        StoreConfig.Kind k;
-        if (kind != null) {
-            k = StoreConfig.Kind.parse(kind);
-        } else if (dir != null && bucket != null) {
-            throw new LicException(ErrorKind.INVALID_ARGUMENT, "--store-dir and --store-s3-bucket name two stores; "
-                    + "pass --store-kind to choose one");
-        } else {
-            k = dir != null ? StoreConfig.Kind.FILESYSTEM : StoreConfig.Kind.S3;
-        }
-        return Optional.of(new StoreConfig(k, dir, endpoint, region, bucket, pathStyle, prefix));
+        return StoreConfig.fromOptions(kind, dir, endpoint, region, bucket, pathStyle, prefix);
     }
 
     /** How to reach the bucket of {@code input} (an {@code s3://} URI): these options' endpoint, region and style. */
