@@ -7,6 +7,7 @@ import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.onnx.AnalysisTiling;
 import dev.lic.core.onnx.SessionConfig;
 import dev.lic.core.onnx.SynthesisTiling;
+import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
 import dev.lic.core.registry.AdaptorRepository;
 import dev.lic.core.registry.PackRegistry;
@@ -180,6 +181,18 @@ public final class Codec implements AutoCloseable {
     /** Validates the container (CRC included, no entropy decoding) and returns its header. */
     public BitstreamHeader inspect(byte[] bitstream) {
         return decoder.inspect(bitstream);
+    }
+
+    /**
+     * Estimated peak memory of decoding the bitstream of {@code header} with adaptor {@code adaptorName}
+     * version {@code adaptorVersion} (0 = active), for admission ({@link MemoryModel}): an image adaptor's
+     * synthesis runs in tiles, a task adaptor's graph on the whole latent.
+     */
+    public long decodeMemory(BitstreamHeader header, String adaptorName, int adaptorVersion) {
+        boolean wholeImage = registry.task(header.codecId(), adaptorName, adaptorVersion)
+                .filter(task -> !AdaptorPack.TASK_IMAGE.equals(task)).isPresent();
+        return wholeImage ? MemoryModel.taskDecodeBytes(header.width(), header.height())
+                : MemoryModel.decodeBytes(header.width(), header.height(), synthesisTiling());
     }
 
     /** How large images' synthesis is tiled (docs/memory.md). */

@@ -19,6 +19,11 @@ import dev.lic.core.onnx.SynthesisTiling;
  *       with the pixels ({@link #ENCODE_BYTES_PER_PIXEL}); the analysis graph's scratch is that of one tile at
  *       most ({@link #ANALYSIS_BYTES_PER_PIXEL} times the largest tile's pixels) because large images are
  *       analysed in tiles ({@link AnalysisTiling}; before tiling a 4096 x 4096 encode peaked at 9.5 GB).</li>
+ *   <li>Decode with a task adaptor (detection, segmentation): its graph runs on the whole latent, because
+ *       the adaptor blocks' spectral branch is image-wide, so its scratch scales with the image: the task
+ *       network's and the synthesis's activations per pixel ({@link #TASK_BYTES_PER_PIXEL}) and the Fourier
+ *       transforms' per pixel of the power-of-two frame they pad to ({@link #TASK_SPECTRAL_BYTES_PER_PIXEL}).
+ *       A 4096 x 4096 segmentation decode peaked 4.5 GiB above resting.</li>
  * </ul>
  */
 public final class MemoryModel {
@@ -30,6 +35,13 @@ public final class MemoryModel {
     public static final long ENCODE_BYTES_PER_PIXEL = 40;
     /** ONNX Runtime scratch per pixel of one analysis run (g_a's activations at 1/2 .. 1/16 resolution). */
     public static final long ANALYSIS_BYTES_PER_PIXEL = 600;
+    /** ONNX Runtime scratch per pixel of a task adaptor's graph besides its Fourier transforms. */
+    public static final long TASK_BYTES_PER_PIXEL = 50;
+    /**
+     * ONNX Runtime scratch of a task adaptor's Fourier transforms per pixel of the padded frame with each side
+     * rounded up to a power of two (what the transforms pad to, at every stage).
+     */
+    public static final long TASK_SPECTRAL_BYTES_PER_PIXEL = 220;
     /** Per request whatever its size (buffers, tensors' headers, the request itself). */
     public static final long FIXED_BYTES = 8L << 20;
 
@@ -43,6 +55,22 @@ public final class MemoryModel {
         int w = PaddedImage.pad(width) / LatentGrid.Y_STRIDE;
         long tilePixels = (long) LatentGrid.Y_STRIDE * LatentGrid.Y_STRIDE * tiling.maxTilePositions(h, w);
         return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * pixels + SYNTHESIS_BYTES_PER_PIXEL * tilePixels;
+    }
+
+    /**
+     * Estimated peak bytes of decoding a {@code width x height} bitstream with a task adaptor, whose graph
+     * runs untiled on the whole latent.
+     */
+    public static long taskDecodeBytes(int width, int height) {
+        long pixels = (long) width * height;
+        long padded = (long) PaddedImage.pad(width) * PaddedImage.pad(height);
+        long powerOfTwoFrame = (long) nextPowerOfTwo(PaddedImage.pad(width)) * nextPowerOfTwo(PaddedImage.pad(height));
+        return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * pixels + TASK_BYTES_PER_PIXEL * padded
+                + TASK_SPECTRAL_BYTES_PER_PIXEL * powerOfTwoFrame;
+    }
+
+    private static int nextPowerOfTwo(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
 
     /** Estimated peak bytes of encoding a {@code width x height} image with {@code tiling}. */

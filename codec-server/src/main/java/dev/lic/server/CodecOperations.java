@@ -138,7 +138,7 @@ public class CodecOperations {
         }
         BitstreamHeader header = codec.inspect(bitstream); // container and CRC only: the size to admit
         long estimate = CodecProducer.limits(config).allows(header.width(), header.height())
-                ? MemoryModel.decodeBytes(header.width(), header.height(), codec.synthesisTiling())
+                ? codec.decodeMemory(header, name, version)
                 : MemoryModel.FIXED_BYTES; // refused by the codec before any large allocation
         try (Admission.Ticket ticket = admission.admit(estimate, "decode of " + header.width() + "x"
                 + header.height())) {

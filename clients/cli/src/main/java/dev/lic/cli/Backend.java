@@ -36,8 +36,11 @@ interface Backend extends AutoCloseable {
      */
     Decoded decode(byte[] bitstream, String adaptor, int adaptorVersion, ImageForm form, TaskOptions options);
 
-    /** Estimated peak memory of decoding {@code bitstream} in this process; 0 when a server does the work. */
-    default long decodeMemory(byte[] bitstream) {
+    /**
+     * Estimated peak memory of decoding {@code bitstream} with that adaptor in this process; 0 when a server
+     * does the work.
+     */
+    default long decodeMemory(byte[] bitstream, String adaptor, int adaptorVersion) {
         return 0;
     }
 

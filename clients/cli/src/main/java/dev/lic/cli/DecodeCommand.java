@@ -186,7 +186,8 @@ final class DecodeCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 byte[] bitstream = Files.readAllBytes(item.input());
                 Backend.Decoded d;
-                try (MemoryBudget.Ticket ticket = budget.acquire(b.decodeMemory(bitstream))) {
+                long estimate = b.decodeMemory(bitstream, adaptor, adaptorVersion);
+                try (MemoryBudget.Ticket ticket = budget.acquire(estimate)) {
                     d = b.decode(bitstream, adaptor, adaptorVersion, format, taskOptions);
                 }
                 Path target = item.outputBase() == null ? output : item.outputBase().resolveSibling(

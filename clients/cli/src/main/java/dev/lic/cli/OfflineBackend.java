@@ -9,7 +9,6 @@ import dev.lic.core.DecodeResult;
 import dev.lic.core.EncodeResult;
 import dev.lic.core.MemoryModel;
 import dev.lic.core.adaptor.TaskOptions;
-import dev.lic.core.bitstream.BitstreamHeader;
 import dev.lic.core.image.ImageReader;
 import dev.lic.core.pack.AdaptorPack;
 import dev.lic.core.pack.CodecPack;
@@ -102,10 +101,9 @@ final class OfflineBackend implements Backend {
     }
 
     @Override
-    public long decodeMemory(byte[] bitstream) {
+    public long decodeMemory(byte[] bitstream, String adaptor, int adaptorVersion) {
         try {
-            BitstreamHeader h = codec.inspect(bitstream);
-            return MemoryModel.decodeBytes(h.width(), h.height(), codec.synthesisTiling());
+            return codec.decodeMemory(codec.inspect(bitstream), adaptor, adaptorVersion);
         } catch (LicException e) {
             return MemoryModel.FIXED_BYTES; // the decode itself will fail with the reason
         }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -423,6 +424,19 @@ public final class PackRegistry implements AutoCloseable {
             }
             // It left the registry between our read and the acquire: the newer snapshot is published.
         }
+    }
+
+    /**
+     * The task of the version {@link #lease} would take for these arguments (0 = the active version), without
+     * taking or loading it; empty when there is none (the decode will fail with the reason).
+     */
+    public Optional<String> task(String codecId, String name, int version) {
+        Entry entry = current.get().entries.get(new Key(codecId, name));
+        if (entry == null) {
+            return Optional.empty();
+        }
+        Version v = entry.versions.get(version == 0 ? entry.active : version);
+        return v == null ? Optional.empty() : Optional.ofNullable(v.task);
     }
 
     /** Every adaptor with its versions, by codec id then name. */
