@@ -12,7 +12,7 @@ from onnx import TensorProto, helper, numpy_helper
 from conftest import REPO
 from lic.adapt import coco_eval
 from lic.adapt.onnx_import import OnnxModule, UnsupportedOp
-from lic.adapt.matmul_fft import fft_rows, four_step_freqs, ifft_rows, irfft_last, rfft_last, rfft_last_freqs
+from lic.adapt.matmul_fft import Plan, fft_rows, ifft_rows, irfft_last, rfft_last
 from lic.adapt.spectral import AdaptorBlock, SpectralMask, next_pow2
 
 YOLOX = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "models", "yolox_nano.onnx"))
@@ -197,22 +197,23 @@ def test_matmul_fft_matches_numpy(length):
     rng = np.random.default_rng(length)
     x = rng.standard_normal((3, 5, length))
     # real rows: the kept half of the spectrum, at the frequencies it names; and back
-    re, im = rfft_last(torch.tensor(x, dtype=torch.float32), length)
-    want = np.fft.fft(x, axis=-1)[..., rfft_last_freqs(length).numpy()]
+    half, full = Plan(length, half=True), Plan(length)
+    re, im = rfft_last(torch.tensor(x, dtype=torch.float32), half)
+    want = np.fft.fft(x, axis=-1)[..., half.freqs().numpy()]
     np.testing.assert_allclose(re.numpy() + 1j * im.numpy(), want, rtol=1e-4, atol=1e-4 * np.sqrt(length))
-    np.testing.assert_allclose(irfft_last(re, im, length).numpy(), x, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(irfft_last(re, im, half).numpy(), x, rtol=1e-4, atol=1e-4)
     # complex columns (dim -2): four-step order out, natural order back
     z = rng.standard_normal((2, length, 3)) + 1j * rng.standard_normal((2, length, 3))
     zr, zi = torch.tensor(z.real, dtype=torch.float32), torch.tensor(z.imag, dtype=torch.float32)
-    fr, fi = fft_rows(zr, zi, length)
-    want = np.fft.fft(z, axis=-2)[:, four_step_freqs(length).numpy()]
+    fr, fi = fft_rows(zr, zi, full)
+    want = np.fft.fft(z, axis=-2)[:, full.freqs().numpy()]
     np.testing.assert_allclose(fr.numpy() + 1j * fi.numpy(), want, rtol=1e-4, atol=1e-4 * np.sqrt(length))
-    br, bi = ifft_rows(fr, fi, length)
+    br, bi = ifft_rows(fr, fi, full)
     np.testing.assert_allclose(br.numpy() + 1j * bi.numpy(), z, rtol=1e-4, atol=1e-4)
     # every frequency once (columns) / one of every conjugate pair (rows' half spectrum)
-    assert sorted(four_step_freqs(length).tolist()) == list(range(length))
-    half = set(rfft_last_freqs(length).tolist())
-    assert all(f in half or (length - f) % length in half for f in range(length))
+    assert sorted(full.freqs().tolist()) == list(range(length))
+    kept = set(half.freqs().tolist())
+    assert all(f in kept or (length - f) % length in kept for f in range(length))
 
 
 def test_adaptor_block_exports_matrix_product_transforms(tmp_path):

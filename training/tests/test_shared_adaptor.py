@@ -42,6 +42,24 @@ def test_shared_analysis_starts_as_the_base_analysis(tiny_vr_model):
         SharedAnalysis(tiny_vr_model.g_a, stages=(3,))     # the last stage's output is y: not an inner stage
 
 
+def test_blocks_sized_from_the_input_compute_what_they_compute_eagerly(tiny_vr_model, monkeypatch):
+    """The exported branch gives each block its size from the graph input's (SpectralMask.forward); checked
+    against the block's own shape (an assertion outside tracing) and against the eager branch."""
+    from lic.adapt.tsynthesis import TaskSynthesis
+    torch.manual_seed(0)
+    shared, task = SharedAnalysis(tiny_vr_model.g_a), TaskSynthesis(tiny_vr_model.g_s)
+    with torch.no_grad():
+        for p in shared.adaptor_parameters() + task.adaptor_parameters():
+            p.normal_(0, 0.05)
+    x, y = torch.rand(1, 3, 64, 128), torch.randn(1, tiny_vr_model.M, 3, 5)
+    with torch.no_grad():
+        eager = shared(x), task(y)
+        monkeypatch.setattr(torch.onnx, "is_in_onnx_export", lambda: True)
+        exported = shared(x), task(y)
+    for a, b in zip(eager, exported):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-4)
+
+
 def _joint_args(net, out, steps, data):
     return ["--out", str(out), "--steps", str(steps), "--crop", "64", "--batch", "1", "--log-every", "1",
             "--threads", "1", "--codec-checkpoint", os.path.join(PACK_VR, "checkpoint.pt"),

@@ -5,15 +5,17 @@ Here each transform of length L = L1 * L2 (both powers of two, L1 <= L2) is the 
 length L1 as a matrix product, a twiddle product, a DFT of length L2 as a matrix product. That is
 L1 + L2 complex multiply-adds per value instead of L, in large matrix products, which ONNX Runtime runs
 ~4x faster than its DFT. The matrices are built in the graph from the sizes (Range, Cos, Sin), so the
-graph takes any image size.
+graph takes any image size; a `Plan` builds them once per length and serves the forward and the inverse
+transform (the inverse's matrices are the complex conjugates, folded into the sign of each product).
 
 Order: a forward transform returns its frequencies in *four-step order*: position k1 * L2 + k2 holds
-frequency k1 + L1 * k2 (`four_step_freqs`); the inverse takes that order and returns samples in natural
-order, so no permutation is ever materialised (the mask is evaluated at the permuted frequencies).
+frequency k1 + L1 * k2 (`Plan.freqs`); the inverse takes that order and returns samples in natural order,
+so no permutation is ever materialised (the mask is evaluated at the permuted frequencies).
 
 Real input along the last axis (`rfft_last`) keeps only the rows k1 <= L1 / 2 of the four-step layout,
-which hold one of every conjugate pair (`rfft_last_freqs`): about half the spectrum, which halves the work
-of everything after it. `irfft_last` inverts that for a Hermitian spectrum (real output).
+which hold one of every conjugate pair (a `Plan(..., half=True)`'s `freqs`): about half the spectrum,
+which halves the work of everything after it. `irfft_last` inverts that for a Hermitian spectrum (real
+output).
 
 Complex tensors are (real, imaginary) pairs of real tensors. Sizes may be Python ints or 0-d int64
 tensors (traced under torch.onnx.export).
@@ -34,92 +36,84 @@ def split_pow2(length):
     return l1, _int(length) // l1
 
 
-def dft_matrix(rows, cols, length, sign):
-    """cos and sin of sign * 2 pi (a * b mod length) / length, a < rows, b < cols: the real and imaginary
-    parts of exp(sign * 2 pi i a b / length). The product is reduced in integers: float32 angles of a * b
-    itself would lose precision for long transforms."""
+def dft_matrix(rows, cols, length):
+    """cos and sin of -2 pi (a * b mod length) / length, a < rows, b < cols: the real and imaginary parts
+    of the forward DFT's exp(-2 pi i a b / length). The product is reduced in integers: float32 angles of
+    a * b itself would lose precision for long transforms."""
     a = torch.arange(rows).unsqueeze(1)
     b = torch.arange(cols).unsqueeze(0)
-    angle = torch.remainder(a * b, length).to(torch.float32) * (sign * 2 * math.pi / _int(length).to(torch.float32))
+    angle = torch.remainder(a * b, length).to(torch.float32) * (-2 * math.pi / _int(length).to(torch.float32))
     return torch.cos(angle), torch.sin(angle)
 
 
-def _cmul(ar, ai, br, bi):
-    return ar * br - ai * bi, ar * bi + ai * br
+class Plan:
+    """The matrices of the four-step transforms of one length (forward signs; inverses conjugate them).
+
+    half: for `rfft_last` / `irfft_last` (rows k1 <= L1 / 2 only); otherwise for `fft_rows` / `ifft_rows`."""
+
+    def __init__(self, length, half=False):
+        self.length = length
+        self.l1, self.l2 = split_pow2(length)
+        self.half = half
+        self.rows = self.l1 // 2 + 1 if half else self.l1           # the kept k1
+        self.c1, self.s1 = dft_matrix(self.rows, self.l1, self.l1)   # [k1, n1]
+        self.ct, self.st = dft_matrix(self.rows, self.l2, length)    # twiddles [k1, n2]
+        self.c2, self.s2 = dft_matrix(self.l2, self.l2, self.l2)     # [n2, k2], symmetric
+
+    def freqs(self):
+        """The frequency at each position of the forward transform's output."""
+        return (torch.arange(self.rows).unsqueeze(1) + self.l1 * torch.arange(self.l2).unsqueeze(0)).reshape(-1)
 
 
-def _half_rows(l1):
-    return l1 // 2 + 1
-
-
-def four_step_freqs(length):
-    """The frequency at each position of a forward transform's output (`fft_rows`)."""
-    l1, l2 = split_pow2(length)
-    return (torch.arange(l1).unsqueeze(1) + l1 * torch.arange(l2).unsqueeze(0)).reshape(-1)
-
-
-def rfft_last_freqs(length):
-    """The frequency at each position of `rfft_last`'s output (rows k1 <= L1 / 2 of the four-step order)."""
-    l1, l2 = split_pow2(length)
-    return (torch.arange(_half_rows(l1)).unsqueeze(1) + l1 * torch.arange(l2).unsqueeze(0)).reshape(-1)
-
-
-def rfft_last(x, length):
-    """Real x [..., length] -> (re, im) [..., (L1 / 2 + 1) * L2]: its DFT at `rfft_last_freqs`."""
-    l1, l2 = split_pow2(length)
-    h1 = _half_rows(l1)
+def rfft_last(x, plan):
+    """Real x [..., L] -> (re, im) [..., rows * L2]: its DFT at `plan.freqs()` (a half plan)."""
     lead = x.shape[:-1]
-    x = x.reshape(*lead, l1, l2)                         # [n1, n2], n = L2 * n1 + n2
-    c1, s1 = dft_matrix(h1, l1, l1, -1)
-    br, bi = _cmul(c1 @ x, s1 @ x, *dft_matrix(h1, l2, length, -1))      # over n1, then the twiddles
-    fr, fi = dft_matrix(l2, l2, l2, -1)
-    cr, ci = br @ fr - bi @ fi, br @ fi + bi @ fr         # over n2: [k1, k2]
-    return cr.reshape(*lead, h1 * l2), ci.reshape(*lead, h1 * l2)
+    x = x.reshape(*lead, plan.l1, plan.l2)                       # [n1, n2], n = L2 * n1 + n2
+    br, bi = plan.c1 @ x, plan.s1 @ x                            # over n1
+    br, bi = br * plan.ct - bi * plan.st, br * plan.st + bi * plan.ct
+    cr, ci = br @ plan.c2 - bi @ plan.s2, br @ plan.s2 + bi @ plan.c2   # over n2: [k1, k2]
+    n = plan.rows * plan.l2
+    return cr.reshape(*lead, n), ci.reshape(*lead, n)
 
 
-def irfft_last(re, im, length):
-    """The inverse of `rfft_last` for the half of a Hermitian spectrum: real [..., length].
+def irfft_last(re, im, plan):
+    """The inverse of `rfft_last` for the half of a Hermitian spectrum: real [..., L].
 
     The rows k1 and L1 - k1 of the full four-step layout contribute complex conjugates, so each kept row
     0 < k1 < L1 / 2 counts twice and the real part is all that is computed."""
-    l1, l2 = split_pow2(length)
-    h1 = _half_rows(l1)
     lead = re.shape[:-1]
-    re, im = re.reshape(*lead, h1, l2), im.reshape(*lead, h1, l2)
-    fr, fi = dft_matrix(l2, l2, l2, 1)
-    dr, di = _cmul(re @ fr - im @ fi, re @ fi + im @ fr, *dft_matrix(h1, l2, length, 1))
-    c1, s1 = dft_matrix(l1, h1, l1, 1)                    # [a, k1]
-    k1 = torch.arange(h1).unsqueeze(0)
-    weight = torch.where((k1 == 0) | (2 * k1 == l1), torch.ones(()), torch.full((), 2.0))
-    weight = weight / _int(length).to(torch.float32)
-    return ((c1 * weight) @ dr - (s1 * weight) @ di).reshape(*lead, length)   # [a, b], n = L2 * a + b
+    re, im = re.reshape(*lead, plan.rows, plan.l2), im.reshape(*lead, plan.rows, plan.l2)
+    dr, di = re @ plan.c2 + im @ plan.s2, im @ plan.c2 - re @ plan.s2         # times conj F2
+    dr, di = dr * plan.ct + di * plan.st, di * plan.ct - dr * plan.st         # conj twiddles
+    k1 = torch.arange(plan.rows).unsqueeze(1)
+    weight = torch.where((k1 == 0) | (2 * k1 == plan.l1), torch.ones(()), torch.full((), 2.0))
+    weight = weight / _int(plan.length).to(torch.float32)
+    # Re(conj F1^T D) with F1 = c1 + i s1: c1^T dr + s1^T di, each row k1 weighted
+    out = (plan.c1 * weight).t() @ dr + (plan.s1 * weight).t() @ di            # [a, b], n = L2 * a + b
+    return out.reshape(*lead, plan.length)
 
 
-def fft_rows(re, im, length):
-    """Complex DFT along dim -2 (length rows) of [..., length, P] by left products; four-step order out."""
-    l1, l2 = split_pow2(length)
+def fft_rows(re, im, plan):
+    """Complex DFT along dim -2 (L rows) of [..., L, P] by left products; four-step order out."""
     lead, p = re.shape[:-2], re.shape[-1]
-    re, im = re.reshape(*lead, l1, l2 * p), im.reshape(*lead, l1, l2 * p)
-    fr, fi = dft_matrix(l1, l1, l1, -1)
-    br, bi = fr @ re - fi @ im, fr @ im + fi @ re
-    tr, ti = dft_matrix(l1, l2, length, -1)
-    br, bi = _cmul(br.reshape(*lead, l1, l2, p), bi.reshape(*lead, l1, l2, p), tr.unsqueeze(-1), ti.unsqueeze(-1))
-    gr, gi = dft_matrix(l2, l2, l2, -1)
-    cr, ci = gr @ br - gi @ bi, gr @ bi + gi @ br
-    return cr.reshape(*lead, length, p), ci.reshape(*lead, length, p)
+    re, im = re.reshape(*lead, plan.l1, plan.l2 * p), im.reshape(*lead, plan.l1, plan.l2 * p)
+    br, bi = plan.c1 @ re - plan.s1 @ im, plan.c1 @ im + plan.s1 @ re
+    br, bi = br.reshape(*lead, plan.l1, plan.l2, p), bi.reshape(*lead, plan.l1, plan.l2, p)
+    ct, st = plan.ct.unsqueeze(-1), plan.st.unsqueeze(-1)
+    br, bi = br * ct - bi * st, br * st + bi * ct
+    cr, ci = plan.c2 @ br - plan.s2 @ bi, plan.c2 @ bi + plan.s2 @ br
+    return cr.reshape(*lead, plan.length, p), ci.reshape(*lead, plan.length, p)
 
 
-def ifft_rows(re, im, length):
-    """The inverse of `fft_rows` (scaled by 1 / length): natural order out."""
-    l1, l2 = split_pow2(length)
+def ifft_rows(re, im, plan):
+    """The inverse of `fft_rows` (scaled by 1 / L): natural order out."""
     lead, p = re.shape[:-2], re.shape[-1]
-    re, im = re.reshape(*lead, l1, l2, p), im.reshape(*lead, l1, l2, p)
-    gr, gi = dft_matrix(l2, l2, l2, 1)
-    dr, di = gr @ re - gi @ im, gr @ im + gi @ re
-    tr, ti = dft_matrix(l1, l2, length, 1)
-    dr, di = _cmul(dr, di, tr.unsqueeze(-1), ti.unsqueeze(-1))
-    dr, di = dr.reshape(*lead, l1, l2 * p), di.reshape(*lead, l1, l2 * p)
-    fr, fi = dft_matrix(l1, l1, l1, 1)
-    scale = 1.0 / _int(length).to(torch.float32)
-    xr, xi = (fr @ dr - fi @ di) * scale, (fr @ di + fi @ dr) * scale
-    return xr.reshape(*lead, length, p), xi.reshape(*lead, length, p)
+    re, im = re.reshape(*lead, plan.l1, plan.l2, p), im.reshape(*lead, plan.l1, plan.l2, p)
+    dr, di = plan.c2 @ re + plan.s2 @ im, plan.c2 @ im - plan.s2 @ re          # conj F2 (symmetric)
+    ct, st = plan.ct.unsqueeze(-1), plan.st.unsqueeze(-1)
+    dr, di = dr * ct + di * st, di * ct - dr * st
+    dr, di = dr.reshape(*lead, plan.l1, plan.l2 * p), di.reshape(*lead, plan.l1, plan.l2 * p)
+    scale = 1.0 / _int(plan.length).to(torch.float32)
+    c1, s1 = plan.c1, plan.s1                                                   # conj F1 (symmetric)
+    xr, xi = (c1 @ dr + s1 @ di) * scale, (c1 @ di - s1 @ dr) * scale
+    return xr.reshape(*lead, plan.length, p), xi.reshape(*lead, plan.length, p)

@@ -46,7 +46,10 @@ class SharedAnalysis(nn.Module):
             else:
                 h = stage(h)
             if i in self.stages:
-                h = self.blocks[self.stages.index(i)](h)
+                # stage i halves the (padded) input i + 1 times: the block's size from x's
+                # (see SpectralMask.forward)
+                size = (x.shape[2] // 2 ** (i + 1), x.shape[3] // 2 ** (i + 1))
+                h = self.blocks[self.stages.index(i)](h, size)
         return h
 
     def train(self, mode=True):

@@ -24,9 +24,11 @@ class TaskSynthesis(nn.Module):
         return list(self.blocks.parameters())
 
     def forward(self, y):
-        h = self.blocks[0](y)
-        for stage, block in zip(self.g_s.stages[:3], self.blocks[1:]):
-            h = block(stage(h))
+        # each stage doubles the size: the blocks get theirs from y's (see SpectralMask.forward)
+        height, width = y.shape[2], y.shape[3]
+        h = self.blocks[0](y, (height, width))
+        for k, (stage, block) in enumerate(zip(self.g_s.stages[:3], self.blocks[1:]), start=1):
+            h = block(stage(h), (height * 2 ** k, width * 2 ** k))
         x = self.g_s.stages[3](h)
         return x + self.g_s.linear(y) if self.g_s.linear is not None else x
 
