@@ -23,8 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The adaptors a codec serves, as immutable snapshots behind an atomic reference (docs/adaptor-registry.md).
@@ -241,20 +243,38 @@ public final class PackRegistry implements AutoCloseable {
     public static PackRegistry inMemory(Map<String, Integer> codecChannels, SessionConfig config,
                                         List<PackSource> packs) {
         PackRegistry registry = new PackRegistry(codecChannels, config, null);
+        List<Version> loaded = List.of();
         try {
+            List<AdaptorPack.Identity> ids = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
             for (PackSource source : packs) {
                 AdaptorPack.Identity id = AdaptorPack.identify(source);
                 registry.checkCodec(source, id);
-                Key key = new Key(id.codecId(), id.name());
-                Entry entry = registry.current.get().entries.get(key);
-                if (entry != null && entry.versions.containsKey(id.version())) {
+                if (!seen.add(id.codecId() + "/" + id.name() + "/" + id.version())) {
                     throw new LicException(ErrorKind.INVALID_PACK, "pack " + source.describe() + ": adaptor "
                             + id.name() + " version " + id.version() + " is already loaded for its codec");
                 }
-                Version v = registry.load(key, id.version(), source);
+                ids.add(id);
+            }
+            List<Supplier<Version>> loads = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                Key key = new Key(ids.get(i).codecId(), ids.get(i).name());
+                int version = ids.get(i).version();
+                PackSource source = packs.get(i);
+                loads.add(() -> registry.load(key, version, source));
+            }
+            loaded = loadAll(loads, packs.stream().map(PackSource::describe).toList());
+            for (Version v : loaded) {
                 if (v.state != State.READY) {
                     throw new LicException(ErrorKind.INVALID_PACK, v.reason);
                 }
+            }
+            List<Version> ready = loaded;
+            loaded = List.of(); // the registry holds them from here on (close() releases them)
+            for (int i = 0; i < ids.size(); i++) {
+                Key key = new Key(ids.get(i).codecId(), ids.get(i).name());
+                Entry entry = registry.current.get().entries.get(key);
+                Version v = ready.get(i);
                 // Not through the version policy yet: no version is active until all are loaded.
                 registry.current.set(registry.current.get().with(key, entry == null ? Entry.of(v) : entry.with(v)));
             }
@@ -263,10 +283,36 @@ public final class PackRegistry implements AutoCloseable {
                 registry.publish(e.getKey(), new Entry(entry.versions, entry.versions.lastKey(), List.of()));
             }
         } catch (RuntimeException e) {
+            loaded.stream().filter(v -> v.loaded != null).forEach(v -> v.loaded.release()); // not handed over yet
             registry.close();
             throw e;
         }
         return registry;
+    }
+
+    /**
+     * Runs the loads (sessions and self-test: most of a start-up's time) on up to one thread per core, since
+     * versions load independently; their results in order. {@code what} names each for an error.
+     */
+    private static List<Version> loadAll(List<Supplier<Version>> loads, List<String> what) {
+        if (loads.isEmpty()) {
+            return List.of();
+        }
+        List<Future<Version>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                Math.min(loads.size(), Runtime.getRuntime().availableProcessors()))) {
+            loads.forEach(load -> futures.add(pool.submit(load::get)));
+        } // close() waits for every load
+        for (Future<Version> f : futures) {
+            if (f.state() != Future.State.SUCCESS) {
+                // load() turns every failure into a FAILED version: only an interrupt (cancelled loads) is left
+                futures.stream().filter(g -> g.state() == Future.State.SUCCESS && g.resultNow().loaded != null)
+                        .forEach(g -> g.resultNow().loaded.release());
+                throw new LicException(ErrorKind.INTERNAL, "interrupted while loading adaptor pack "
+                        + what.get(futures.indexOf(f)));
+            }
+        }
+        return futures.stream().map(Future::resultNow).toList();
     }
 
     /**
@@ -286,17 +332,23 @@ public final class PackRegistry implements AutoCloseable {
                 registry.seed(source, seeding);
             }
             registry.seenChangeTag = repository.changeTag();
-            Map<Key, Entry> entries = new LinkedHashMap<>();
-            for (AdaptorRepository.StoredVersion stored : repository.scan()) {
-                if (!codecChannels.containsKey(stored.codecId())) {
+            List<AdaptorRepository.StoredVersion> stored = new ArrayList<>();
+            for (AdaptorRepository.StoredVersion s : repository.scan()) {
+                if (codecChannels.containsKey(s.codecId())) {
+                    stored.add(s);
+                } else {
                     LOG.log(System.Logger.Level.WARNING, "adaptor repository: {0} reads codec {1}, which is not"
-                            + " loaded; skipped", stored.source().describe(), stored.codecId());
-                    continue;
+                            + " loaded; skipped", s.source().describe(), s.codecId());
                 }
-                Key key = new Key(stored.codecId(), stored.name());
-                Version v = registry.loadStored(key, stored.version(), stored.source());
+            }
+            List<Version> versions = loadAll(stored.stream().<Supplier<Version>>map(s -> () -> registry.loadStored(
+                            new Key(s.codecId(), s.name()), s.version(), s.source())).toList(),
+                    stored.stream().map(s -> s.source().describe()).toList());
+            Map<Key, Entry> entries = new LinkedHashMap<>();
+            for (int i = 0; i < stored.size(); i++) {
+                Key key = new Key(stored.get(i).codecId(), stored.get(i).name());
                 Entry entry = entries.get(key);
-                entries.put(key, entry == null ? Entry.of(v) : entry.with(v));
+                entries.put(key, entry == null ? Entry.of(versions.get(i)) : entry.with(versions.get(i)));
             }
             for (Map.Entry<Key, Entry> e : entries.entrySet()) {
                 Key key = e.getKey();
