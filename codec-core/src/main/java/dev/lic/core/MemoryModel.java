@@ -62,11 +62,10 @@ public final class MemoryModel {
      * runs untiled on the whole latent.
      */
     public static long taskDecodeBytes(int width, int height) {
-        long pixels = (long) width * height;
-        long padded = (long) PaddedImage.pad(width) * PaddedImage.pad(height);
-        long powerOfTwoFrame = (long) nextPowerOfTwo(PaddedImage.pad(width)) * nextPowerOfTwo(PaddedImage.pad(height));
-        return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * pixels + TASK_BYTES_PER_PIXEL * padded
-                + TASK_SPECTRAL_BYTES_PER_PIXEL * powerOfTwoFrame;
+        int wp = PaddedImage.pad(width);
+        int hp = PaddedImage.pad(height);
+        return FIXED_BYTES + DECODE_BYTES_PER_PIXEL * width * (long) height + TASK_BYTES_PER_PIXEL * wp * (long) hp
+                + TASK_SPECTRAL_BYTES_PER_PIXEL * nextPowerOfTwo(wp) * (long) nextPowerOfTwo(hp);
     }
 
     private static int nextPowerOfTwo(int n) {
