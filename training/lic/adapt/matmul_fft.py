@@ -54,7 +54,6 @@ class Plan:
     def __init__(self, length, half=False):
         self.length = length
         self.l1, self.l2 = split_pow2(length)
-        self.half = half
         self.rows = self.l1 // 2 + 1 if half else self.l1           # the kept k1
         self.c1, self.s1 = dft_matrix(self.rows, self.l1, self.l1)   # [k1, n1]
         self.ct, self.st = dft_matrix(self.rows, self.l2, length)    # twiddles [k1, n2]
