@@ -24,6 +24,7 @@ from .layers import GDN
 from . import model_vr
 from .gains import Gains
 from .model import EncoderGraph, SynthesisGraph
+from .onnx_constants import share_constants
 from .pack import CODEC_FILES, CODEC_FILES_V2, codec_id, load_adaptor_pack, load_codec_pack, sha256_file
 from .train import DEFAULT_PHOTOS, load_model
 
@@ -76,7 +77,8 @@ def calibration_z(model, folder, crops, crop_size=256, seed=0, batch=8):
     return torch.cat(out)
 
 
-def _onnx_export(module, example, path, input_names, output_names, axes, opset=OPSET):
+def _onnx_export(module, example, path, input_names, output_names, axes, opset=OPSET, share=False):
+    """share: store equal tensor constants once (`onnx_constants`; graphs with adaptor blocks)."""
     ref = frozen(module).eval()
     with torch.no_grad():      # the frozen copy must compute what the model computes
         for a, b in zip(_tuple(module(*_tuple(example))), _tuple(ref(*_tuple(example)))):
@@ -90,6 +92,8 @@ def _onnx_export(module, example, path, input_names, output_names, axes, opset=O
                       input_names=list(_tuple(input_names)), output_names=list(output_names),
                       dynamic_axes=axes, **kwargs)
     import onnx
+    if share:
+        onnx.save(share_constants(onnx.load(path)), path)
     onnx.checker.check_model(path)
     size = os.path.getsize(path)
     if size > MAX_ONNX_BYTES:

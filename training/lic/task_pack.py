@@ -19,6 +19,8 @@ import os
 import numpy as np
 import torch
 
+from .onnx_constants import share_constants
+
 FORMAT = "lic-adaptor-pack"
 GRAPH_FILE = "adaptor.onnx"
 SELFTEST_INPUT = "selftest_input.bin"
@@ -184,6 +186,7 @@ def _export(module, example, path, output_name, opset=OPSET):
                       input_names=["y_hat"], output_names=[output_name],
                       dynamic_axes={"y_hat": {2: "h", 3: "w"}}, **kwargs)
     import onnx
+    onnx.save(share_constants(onnx.load(path)), path)
     onnx.checker.check_model(path)
 
 

@@ -64,7 +64,8 @@ def export_shared_pack(model, base_pack_dir, out_dir, name, card=""):
             shutil.copyfile(os.path.join(base_pack_dir, fname), os.path.join(out_dir, fname))
     axes = {"image": {2: "H", 3: "W"}, "y": {2: "h", 3: "w"}, "z": {2: "hz", 3: "wz"}}
     _onnx_export(model_vr.EncoderGraph(model).eval(), (torch.zeros(1, 3, 64, 64), torch.ones(1, model.M, 1, 1)),
-                 os.path.join(out_dir, "encoder.onnx"), ("image", "gain"), ("y", "z"), axes, opset=OPSET)
+                 os.path.join(out_dir, "encoder.onnx"), ("image", "gain"), ("y", "z"), axes, opset=OPSET,
+                 share=True)
     files = {f: sha256_file(os.path.join(out_dir, f)) for f in manifest["files"]}
     for fname, digest in files.items():
         if fname != "encoder.onnx" and digest != manifest["files"][fname]:

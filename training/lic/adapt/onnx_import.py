@@ -165,7 +165,7 @@ def _reshape(x, shape, allowzero, batch_agnostic):
     for i, s in enumerate(shape):
         if s == 0 and not allowzero:
             shape[i] = x.shape[i]
-    if batch_agnostic and shape and shape[0] == 1 and x.shape[0] != 1:
+    if batch_agnostic and shape and x.dim() and shape[0] == 1 and x.shape[0] != 1:
         shape[0] = x.shape[0]
     return x.reshape(shape)
 

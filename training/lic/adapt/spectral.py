@@ -13,16 +13,16 @@ padding turns most of the circular convolution into a linear one: less wrap-arou
 Both branches start at zero, so an untrained adaptor decodes exactly like the base synthesis.
 
 Export: torch 1.13 cannot export torch.fft, and ONNX Runtime's `DFT` kernel is slow, so under
-`torch.onnx.export` the transforms are four-step FFTs made of matrix products (`lic.adapt.matmul_fft`):
-a real transform along the rows keeps half the spectrum, a complex one runs along the columns, and the
-mask is applied in its Hermitian part, which gives the same real output. `tests/test_adapt.py` checks that
-both paths agree, and the Java registry's self-test runs the exported graph in ONNX Runtime.
+`torch.onnx.export` the branch is emitted by `lic.adapt.spectral_onnx`: four-step FFTs made of matrix
+products, the mask applied in its Hermitian part (which gives the same real output), in a compact graph.
+`tests/test_adapt.py` runs the exported graph against the eager branch, and the Java registry's self-test
+runs it in ONNX Runtime.
 """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .matmul_fft import Plan, fft_rows, ifft_rows, irfft_last, rfft_last
+from .spectral_onnx import SpectralOnnx
 
 
 def next_pow2(n):
@@ -32,20 +32,15 @@ def next_pow2(n):
     return torch.pow(2.0, torch.ceil(torch.log2(n) - 1e-5)).to(torch.int64)
 
 
-def _interp_at(freqs, length, k):
-    """[len(freqs), k]: periodic linear interpolation of a k-cell grid at frequencies freqs / length."""
-    pos = freqs.to(torch.float32) * (k / length.to(torch.float32) if torch.is_tensor(length) else k / float(length))
+def _interp_matrix(length, k):
+    """[length, k]: periodic linear interpolation of a k-cell grid at frequencies 0/length .. (length-1)/length."""
+    pos = torch.arange(length, dtype=torch.float32) * (k / float(length))
     i0 = torch.floor(pos)
     w1 = (pos - i0).unsqueeze(1)
     cells = torch.arange(k, dtype=torch.float32).unsqueeze(0)
     i0 = i0.unsqueeze(1)
     i1 = torch.remainder(i0 + 1, k)
     return (cells == i0).to(torch.float32) * (1 - w1) + (cells == i1).to(torch.float32) * w1
-
-
-def _interp_matrix(length, k):
-    """[length, k]: the interpolation at frequencies 0/length .. (length-1)/length."""
-    return _interp_at(torch.arange(length), length, k)
 
 
 class SpectralMask(nn.Module):
@@ -56,44 +51,38 @@ class SpectralMask(nn.Module):
         self.k = k
         self.grid = nn.Parameter(torch.zeros(2, channels, k, k))   # real, imaginary
 
-    def mask(self, lh, lw):
+    def mask(self, lh, lw, grid=None):
         ph, pw = _interp_matrix(lh, self.k), _interp_matrix(lw, self.k)
-        return torch.matmul(torch.matmul(ph, self.grid), pw.t())      # [2, C, lh, lw]
+        return torch.matmul(torch.matmul(ph, self.grid if grid is None else grid), pw.t())    # [2, C, lh, lw]
 
-    def hermitian_mask(self, fh, fw, lh, lw):
-        """Mh = (M(f) + conj M(-f)) / 2 at the frequencies fh (of lh) x fw (of lw), as (real, imaginary),
-        each [C, len(fh), len(fw)]. For real x, Re IFFT(M * FFT(x)) = IFFT(Mh * FFT(x)), which is real."""
-        ph, pw = _interp_at(fh, lh, self.k), _interp_at(fw, lw, self.k)
-        ph_neg = _interp_at(torch.remainder(lh - fh, lh), lh, self.k)
-        pw_neg = _interp_at(torch.remainder(lw - fw, lw), lw, self.k)
-        m = torch.matmul(torch.matmul(ph, self.grid), pw.t())
-        m_neg = torch.matmul(torch.matmul(ph_neg, self.grid), pw_neg.t())
-        return (m[0] + m_neg[0]) * 0.5, (m[1] - m_neg[1]) * 0.5
+    def hermitian_grid(self):
+        """(G + conj R) / 2 with R[a, b] = G[-a mod K, -b mod K]: its interpolation is the mask's Hermitian
+        part (M(f) + conj M(-f)) / 2, because interpolating R at f is interpolating G at -f. For real x,
+        Re IFFT(M * FFT(x)) = IFFT(Mh * FFT(x))."""
+        neg = torch.remainder(-torch.arange(self.k), self.k)
+        r = self.grid[:, :, neg][:, :, :, neg]
+        return torch.stack([self.grid[0] + r[0], self.grid[1] - r[1]]) * 0.5
+
+    def eager(self, x, grid=None):
+        """The branch with torch.fft (training, and the output the export traces), with the mask from
+        `grid` (default: the module's own; its Hermitian part gives the same output)."""
+        h, w = x.shape[2], x.shape[3]
+        lh, lw = int(next_pow2(h)), int(next_pow2(w))
+        m = self.mask(lh, lw, grid)
+        out = torch.fft.ifft2(torch.fft.fft2(x, s=(lh, lw)) * torch.complex(m[0], m[1]))
+        return out.real[:, :, :h, :w]
 
     def forward(self, x, size=None):
         """size: x's (height, width) computed from the graph's input, for the exported graph: ONNX Runtime
         plans a graph whose shape arithmetic starts at the graph input faster than one where each block
-        reads the (unknown) shape of the stage before it (a detection pack's session: 0.98 s against 1.11 s).
-        Without it, x's own shape."""
-        h, w = x.shape[2], x.shape[3]
-        if size is not None and torch.onnx.is_in_onnx_export():
-            if not torch.jit.is_tracing():
-                assert (int(size[0]), int(size[1])) == (h, w), f"size {size} for a {tuple(x.shape)} input"
-            h, w = size
-        lh, lw = next_pow2(h), next_pow2(w)
+        reads the (unknown) shape of the stage before it. Without it, x's own shape."""
         if not torch.onnx.is_in_onnx_export():
-            spec = torch.fft.fft2(x, s=(int(lh), int(lw)))
-            m = self.mask(lh, lw)
-            out = torch.fft.ifft2(spec * torch.complex(m[0], m[1]))
-            return out.real[:, :, :h, :w]
-        # The same with matrix products: half spectra of the zero-padded rows, then the columns' transforms,
-        # both in four-step frequency order (the mask is evaluated in that order), then back.
-        rows, cols = Plan(lw, half=True), Plan(lh)
-        zr, zi = rfft_last(F.pad(x, (0, lw - w, 0, lh - h)), rows)
-        zr, zi = fft_rows(zr, zi, cols)
-        mr, mi = self.hermitian_mask(cols.freqs(), rows.freqs(), lh, lw)
-        zr, zi = ifft_rows(zr * mr - zi * mi, zr * mi + zi * mr, cols)
-        return irfft_last(zr[:, :, :h], zi[:, :, :h], rows)[:, :, :, :w]
+            if size is not None:
+                assert (int(size[0]), int(size[1])) == tuple(x.shape[2:]), f"size {size} for a {tuple(x.shape)} input"
+            return self.eager(x)
+        h, w = size if size is not None else (x.shape[2], x.shape[3])
+        h, w = (v if torch.is_tensor(v) else torch.tensor(v) for v in (h, w))
+        return SpectralOnnx.apply(x, self.hermitian_grid(), h, w, self.eager, self.k)
 
 
 class AdaptorBlock(nn.Module):

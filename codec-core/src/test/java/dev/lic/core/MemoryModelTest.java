@@ -10,7 +10,8 @@ class MemoryModelTest {
 
     @Test
     void aTaskDecodeScalesWithThePowerOfTwoFrameItsTransformsPadTo() {
-        // measured peak RSS above resting, MiB, the larger of detection and segmentation (docs/memory.md);
+        // measured peak RSS above resting, MiB, the larger of detection and segmentation, adaptor versions 3
+        // and 4 (docs/memory.md; version 4 takes at most what version 3 took);
         // the estimate stays above, by at most a fifth
         long[][] measured = {{1024, 270}, {2048, 1136}, {3072, 3975}, {4096, 4608}};
         for (long[] m : measured) {

@@ -114,8 +114,8 @@ class MetricsTest {
             assertThat(metrics.matching("lic_adaptor_active", Map.of("name", "human", "version", version, "task",
                     "image"))).singleElement().extracting(PrometheusText.Sample::value).isEqualTo(1.0);
         }
-        for (String task : List.of("detection", "segmentation")) {      // the shipped task adaptors, version 3
-            assertThat(metrics.matching("lic_adaptor_active", Map.of("name", task, "version", "3", "task", task)))
+        for (String task : List.of("detection", "segmentation")) {      // the shipped task adaptors, version 4
+            assertThat(metrics.matching("lic_adaptor_active", Map.of("name", task, "version", "4", "task", task)))
                     .singleElement().extracting(PrometheusText.Sample::value).isEqualTo(1.0);
         }
     }
