@@ -76,9 +76,9 @@ class SpectralMask(nn.Module):
         """size: x's (height, width) computed from the graph's input, for the exported graph: ONNX Runtime
         plans a graph whose shape arithmetic starts at the graph input faster than one where each block
         reads the (unknown) shape of the stage before it. Without it, x's own shape."""
+        if size is not None and not torch.jit.is_tracing():
+            assert (int(size[0]), int(size[1])) == tuple(x.shape[2:]), f"size {size} for a {tuple(x.shape)} input"
         if not torch.onnx.is_in_onnx_export():
-            if size is not None:
-                assert (int(size[0]), int(size[1])) == tuple(x.shape[2:]), f"size {size} for a {tuple(x.shape)} input"
             return self.eager(x)
         h, w = size if size is not None else (x.shape[2], x.shape[3])
         h, w = (v if torch.is_tensor(v) else torch.tensor(v) for v in (h, w))
