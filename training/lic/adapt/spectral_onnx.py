@@ -25,6 +25,7 @@ permutation is ever materialised. Complex values are (real, imaginary) pairs of 
 the Java registry's self-test runs it in ONNX Runtime.
 """
 import math
+import warnings
 
 import numpy as np
 import torch
@@ -233,4 +234,6 @@ class SpectralOnnx(torch.autograd.Function):
 
     @staticmethod
     def symbolic(g, x, hgrid, h, w, eager, k):
-        return emit(g, x, hgrid, h, w, hgrid.type().sizes()[1], k)
+        with warnings.catch_warnings():      # torch 1.13 flags every g.op of a Graph (not a GraphContext)
+            warnings.simplefilter("ignore", FutureWarning)
+            return emit(g, x, hgrid, h, w, hgrid.type().sizes()[1], k)
