@@ -222,12 +222,12 @@ def test_spectral_tables_reach_the_largest_transform():
     # 32,768 points: its factors must be slices of the DFT table and its twiddles inside the twiddle table
     from lic.adapt import spectral_onnx as so
     assert (1 << so.EMAX) == 65536 // 2 and so.TMAX == 1 << so.EMAX
-    for e in range(so.EMAX + 1):
-        l1, l2 = so._split(e)
-        assert l1 * l2 == 1 << e and l1 <= l2 <= so.KMAX and so.KMAX % l2 == 0
-        tables = so._axis_tables(True, 8)
-        assert tables["f1_ends"][e][0] <= so.KMAX and tables["f2_ends"][e][0] <= so.KMAX
-        assert (l1 - 1) * (l2 - 1) * tables["tstep"][e][0] < so.TMAX
+    for tables in (so._axis_tables(True, 8), so._axis_tables(False, 8)):
+        for e in range(so.EMAX + 1):
+            l1, l2 = so._split(e)
+            assert l1 * l2 == 1 << e and l1 <= l2 <= so.KMAX and so.KMAX % l2 == 0
+            assert tables["f1_ends"][e][0] <= so.KMAX and tables["f2_ends"][e][0] <= so.KMAX
+            assert (tables["rows"][e][0] - 1) * (l2 - 1) * tables["tstep"][e][0] < so.TMAX
     # the half spectrum's weights: each kept row twice, but k1 = 0 and L1 / 2, over L
     w = so._axis_tables(True, 8)["weight"][6][:, 0] * 64        # L = 64 = 8 x 8: rows 0..4
     np.testing.assert_allclose(w[:6], [1, 2, 2, 2, 1, 0])
@@ -235,7 +235,11 @@ def test_spectral_tables_reach_the_largest_transform():
 
 def test_blocks_store_their_shared_tables_once(tmp_path):
     from lic.onnx_constants import share_constants
+    torch.manual_seed(0)
     two = torch.nn.Sequential(AdaptorBlock(3, k=4), AdaptorBlock(3, k=4)).eval()
+    with torch.no_grad():                  # non-zero masks: the tables' values reach the output
+        for block in two:
+            block.spectral.grid.normal_()
     path = str(tmp_path / "two.onnx")
     torch.onnx.export(two, torch.randn(1, 3, 8, 8), path, opset_version=17, input_names=["x"],
                       output_names=["y"], dynamic_axes={"x": {2: "h", 3: "w"}})
