@@ -13,25 +13,27 @@ def share_constants(model):
     """In place; returns the model. Graph outputs keep their producers (a constant output stays a node)."""
     graph = model.graph
     outputs = {o.name for o in graph.output}
+    keys = {t.name: _key(t) for t in graph.initializer}      # hashed once each: packs hold ~10 MB of weights
     first, rename, nodes = {}, {}, []
-    for t in graph.initializer:
-        first.setdefault(_key(t), t.name)
+    for name, key in keys.items():
+        first.setdefault(key, name)
     for node in graph.node:
         if (node.op_type == "Constant" and node.output[0] not in outputs and len(node.attribute) == 1
                 and node.attribute[0].name == "value"):
             t = numpy_helper.from_array(numpy_helper.to_array(node.attribute[0].t), node.output[0])
-            if first.setdefault(_key(t), t.name) == t.name:
+            key = keys[t.name] = _key(t)
+            if first.setdefault(key, t.name) == t.name:
                 graph.initializer.append(t)
             else:
-                rename[t.name] = first[_key(t)]
+                rename[t.name] = first[key]
             continue
         nodes.append(node)
     kept = []
     for t in graph.initializer:
-        if first[_key(t)] == t.name or t.name in outputs:
+        if first[keys[t.name]] == t.name or t.name in outputs:
             kept.append(t)
         else:
-            rename[t.name] = first[_key(t)]
+            rename[t.name] = first[keys[t.name]]
     del graph.initializer[:]
     graph.initializer.extend(kept)
     del graph.node[:]
