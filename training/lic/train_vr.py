@@ -19,7 +19,8 @@ Recipe (issue 7; what converges fast without many GPU-days):
   (-log2 likelihoods + the 60-byte header) and PSNR of the 8-bit output, against pixels seen. Real
   bitstreams come from lic.evaluate / lic rd tools after export; they agree within ~0.5 %.
 
-Checkpoint (atomic): model, optimizer, step, planned steps, config, RNG states (torch, CUDA, samplers).
+Checkpoint (atomic): model, optimizer, step, planned steps, pixels seen, config, RNG states (torch, CUDA,
+samplers).
 --save-half writes an fp16 optimizer-free copy (for travel and for export); resuming from one ramps the
 lr up again over --rewarmup steps while Adam re-estimates its moments.
 """
@@ -151,11 +152,12 @@ def evaluate_kodak(model, images, device, channels_last=False):
     return res
 
 
-def save_checkpoint(path, model, opt, step, steps, args, sampler, rng, half=False):
+def save_checkpoint(path, model, opt, step, steps, args, sampler, rng, pixels, half=False):
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     if half:
         state = {k: v.half() if v.is_floating_point() and k != "lambdas" else v for k, v in state.items()}
-    ck = {"model": state, "step": step, "steps": steps, "config": model.config(), "arch": "vr1"}
+    ck = {"model": state, "step": step, "steps": steps, "config": model.config(), "arch": "vr1",
+          "pixels_seen": pixels}
     if not half:
         ck["optimizer"] = opt.state_dict()
         ck["rng"] = {"torch": torch.get_rng_state(), "python": rng.getstate(), "sampler": sampler.state(),
@@ -281,12 +283,13 @@ def main(argv=None):
     model = build_model(config).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     step, steps, rewarm = 0, args.steps, 0
-    sampler_state = None
+    sampler_state, pixels = None, None
     if ckpt:
         state = {k: v.float() if v.is_floating_point() else v for k, v in ckpt["model"].items()}
         state["lambdas"] = model.lambdas.detach().clone()         # the config's (maybe new) lambdas
         model.load_state_dict(state)
         step = ckpt["step"]
+        pixels = ckpt.get("pixels_seen")
         steps = args.steps or (0 if args.schedule_from else ckpt.get("steps")) or 0
         if ckpt.get("optimizer"):
             opt.load_state_dict(ckpt["optimizer"])
@@ -317,7 +320,10 @@ def main(argv=None):
     stop = _StopFlag()
     stop.install()
     save_s, eval_s, step_s = 1.0, 0.0, None
-    pixels = step * args.batch * args.crop ** 2          # pixels seen (crops x crop area)
+    if pixels is None:
+        # pixels seen (crops x crop area); checkpoints before 2026-12-01 do not record it, so a resumed
+        # one is estimated as if all its steps had this run's batch and crop
+        pixels = step * args.batch * args.crop ** 2
     t0, start_step, skipped = time.time(), step, 0
     t_probe = None
     t_last_save = t_last_eval = time.time()
@@ -332,9 +338,9 @@ def main(argv=None):
     def save():
         nonlocal save_s, t_last_save, overhead_s
         ts = time.time()
-        save_checkpoint(ckpt_path, model, opt, step, steps, args, sampler, rng)
+        save_checkpoint(ckpt_path, model, opt, step, steps, args, sampler, rng, pixels)
         if args.save_half:
-            save_checkpoint(args.save_half, model, opt, step, steps, args, sampler, rng, half=True)
+            save_checkpoint(args.save_half, model, opt, step, steps, args, sampler, rng, pixels, half=True)
             if os.path.getsize(args.save_half) > HALF_LIMIT_BYTES:
                 print(f"warning: {args.save_half} is over 16 MiB", flush=True)
         save_s = max(save_s, time.time() - ts)

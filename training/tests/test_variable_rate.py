@@ -156,8 +156,12 @@ def test_train_vr_resumes_exactly(tmp_path):
     train_vr.main(common + ["--out", str(tmp_path / "a")])
     train_vr.main(common + ["--out", str(tmp_path / "b"), "--run-steps", "2"])
     train_vr.main(common + ["--out", str(tmp_path / "b")])
-    a = torch.load(tmp_path / "a" / "checkpoint.pt")["model"]
-    b = torch.load(tmp_path / "b" / "checkpoint.pt")["model"]
+    a_ck, b_ck = torch.load(tmp_path / "a" / "checkpoint.pt"), torch.load(tmp_path / "b" / "checkpoint.pt")
+    a, b = a_ck["model"], b_ck["model"]
     assert a.keys() == b.keys()
     for k in a:
         assert torch.equal(a[k], b[k]), k
+    assert a_ck["pixels_seen"] == b_ck["pixels_seen"] == 4 * 2 * 64 * 64
+    # a continuation with another batch size counts its own steps' pixels on top of the recorded ones
+    train_vr.main(common + ["--out", str(tmp_path / "b"), "--batch", "1", "--steps", "5"])
+    assert torch.load(tmp_path / "b" / "checkpoint.pt")["pixels_seen"] == 4 * 2 * 64 * 64 + 1 * 64 * 64
