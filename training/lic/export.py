@@ -12,7 +12,6 @@ entropy_tables.bin (z and y CDFs), manifest.json with the codec id. Adaptor pack
 import argparse
 import copy
 import hashlib
-import inspect
 import json
 import os
 
@@ -24,12 +23,9 @@ from .layers import GDN
 from . import model_vr
 from .gains import Gains
 from .model import EncoderGraph, SynthesisGraph
-from .onnx_constants import share_constants
+from .onnx_export import OPSET, export_graph
 from .pack import CODEC_FILES, CODEC_FILES_V2, codec_id, load_adaptor_pack, load_codec_pack, sha256_file
 from .train import DEFAULT_PHOTOS, load_model
-
-OPSET = 13
-MAX_ONNX_BYTES = 16 << 20
 
 
 class _FrozenGDN(torch.nn.Module):
@@ -78,27 +74,13 @@ def calibration_z(model, folder, crops, crop_size=256, seed=0, batch=8):
 
 
 def _onnx_export(module, example, path, input_names, output_names, axes, opset=OPSET, share=False):
-    """share: store equal tensor constants once (`onnx_constants`; graphs with adaptor blocks)."""
+    """Export the frozen-GDN copy of `module` (see `frozen`), checked to compute what the model computes."""
     ref = frozen(module).eval()
-    with torch.no_grad():      # the frozen copy must compute what the model computes
+    with torch.no_grad():
         for a, b in zip(_tuple(module(*_tuple(example))), _tuple(ref(*_tuple(example)))):
             if not torch.allclose(a, b, rtol=1e-5, atol=1e-6):
                 raise AssertionError("frozen GDN differs from the model")
-    module = ref
-    kwargs = {}
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False          # PyTorch >= 2.5: keep the TorchScript exporter
-    torch.onnx.export(module, example, path, opset_version=opset, do_constant_folding=True,
-                      input_names=list(_tuple(input_names)), output_names=list(output_names),
-                      dynamic_axes=axes, **kwargs)
-    import onnx
-    if share:
-        onnx.save(share_constants(onnx.load(path)), path)
-    onnx.checker.check_model(path)
-    size = os.path.getsize(path)
-    if size > MAX_ONNX_BYTES:
-        raise ValueError(f"{path} is {size} bytes (> 16 MB); consider fp16 weights")
-    return size
+    return export_graph(ref, example, path, _tuple(input_names), output_names, axes, opset, share)
 
 
 def export_codec(model, ckpt, out_dir, z_calib, name, frac_bits=inthyper.DEFAULT_F, zc=inthyper.DEFAULT_ZC,

@@ -11,7 +11,6 @@ selftest_expected.json, labels.txt and manifest.json, and re-reads the pack.
 """
 import base64
 import hashlib
-import inspect
 import json
 import math
 import os
@@ -19,7 +18,7 @@ import os
 import numpy as np
 import torch
 
-from .onnx_constants import share_constants
+from .onnx_export import OPSET, export_graph
 
 FORMAT = "lic-adaptor-pack"
 GRAPH_FILE = "adaptor.onnx"
@@ -27,7 +26,6 @@ SELFTEST_INPUT = "selftest_input.bin"
 SELFTEST_EXPECTED = "selftest_expected.json"
 LABELS_FILE = "labels.txt"
 TASKS = ("image", "detection", "segmentation")
-OPSET = 13
 
 # Self-test tolerances the writer puts in selftest_expected.json (docs/adaptor-pack.md, "Self-test").
 IMAGE_MAX_ABS, IMAGE_MEAN_ABS = 2, 0.5
@@ -178,18 +176,6 @@ def expected_output(task, raw, pp, labels, pad_w, pad_h, width, height):
             "fractions": [round(float(f), 6) for f in frac], "min_agreement": MIN_AGREEMENT}
 
 
-def _export(module, example, path, output_name, opset=OPSET):
-    kwargs = {}
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False
-    torch.onnx.export(module, example, path, opset_version=opset, do_constant_folding=True,
-                      input_names=["y_hat"], output_names=[output_name],
-                      dynamic_axes={"y_hat": {2: "h", 3: "w"}}, **kwargs)
-    import onnx
-    onnx.save(share_constants(onnx.load(path)), path)
-    onnx.checker.check_model(path)
-
-
 def write_task_pack(out_dir, graph, *, name, codec_id, task, selftest_latent, width, height, version=1,
                     labels=None, postprocess=None, output_name=None, labels_file=True, opset=OPSET,
                     extra_manifest=None):
@@ -205,7 +191,8 @@ def write_task_pack(out_dir, graph, *, name, codec_id, task, selftest_latent, wi
     _, m, h, w = lat.shape
     if w != 4 * math.ceil(width / 64) or h != 4 * math.ceil(height / 64):     # docs/bitstream.md geometry
         raise ValueError(f"self-test size {width}x{height} does not fit a latent of {h}x{w}")
-    _export(graph, torch.from_numpy(lat), os.path.join(out_dir, GRAPH_FILE), output_name, opset)
+    export_graph(graph, torch.from_numpy(lat), os.path.join(out_dir, GRAPH_FILE), ["y_hat"], [output_name],
+                 {"y_hat": {2: "h", 3: "w"}}, opset, share=True)
     with torch.no_grad():
         raw = graph(torch.from_numpy(lat)).numpy()
     lat.astype("<f4").tofile(os.path.join(out_dir, SELFTEST_INPUT))
