@@ -144,8 +144,10 @@ def test_yolox_nano_imports_with_its_features():
 # ---------------------------------------------------------------------------------------------
 
 def test_next_pow2():
-    assert [int(next_pow2(n)) for n in (1, 2, 3, 4, 5, 64, 65, 96, 128, 8192, 8193)] == \
-        [1, 2, 4, 4, 8, 64, 128, 128, 128, 8192, 16384]
+    assert [next_pow2(n) for n in (1, 2, 3, 4, 5, 64, 65, 96, 128, 8192, 8193, 65535)] == \
+        [1, 2, 4, 4, 8, 64, 128, 128, 128, 8192, 16384, 65536]
+    with pytest.raises(ValueError):
+        next_pow2(0)
 
 
 def test_adaptor_block_starts_as_identity():

@@ -26,10 +26,11 @@ from .spectral_onnx import SpectralOnnx
 
 
 def next_pow2(n):
-    """2^ceil(log2(n)) as a (traceable) int64 tensor."""
-    n = n.to(torch.float32) if torch.is_tensor(n) else torch.tensor(float(n))
-    # -1e-5: float32 log2 of an exact power of two may land a few ulps above the integer.
-    return torch.pow(2.0, torch.ceil(torch.log2(n) - 1e-5)).to(torch.int64)
+    """The smallest power of two >= n, for a size n >= 1 (the export computes its own, in the graph)."""
+    n = int(n)
+    if n < 1:
+        raise ValueError(f"size {n} < 1")
+    return 1 << (n - 1).bit_length()
 
 
 def _interp_matrix(length, k):
@@ -67,7 +68,7 @@ class SpectralMask(nn.Module):
         """The branch with torch.fft (training, and the output the export traces), with the mask from
         `grid` (default: the module's own; its Hermitian part gives the same output)."""
         h, w = x.shape[2], x.shape[3]
-        lh, lw = int(next_pow2(h)), int(next_pow2(w))
+        lh, lw = next_pow2(h), next_pow2(w)
         m = self.mask(lh, lw, grid)
         out = torch.fft.ifft2(torch.fft.fft2(x, s=(lh, lw)) * torch.complex(m[0], m[1]))
         return out.real[:, :, :h, :w]
