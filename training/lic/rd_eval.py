@@ -85,8 +85,8 @@ def eval_pack(pack_dir, ckpt_path, images, label=None, log=print, s_adaptor=None
     if pack.manifest.get("base_codec_id"):
         if not s_adaptor:
             raise SystemExit(f"{pack_dir} is an S-adapted codec: give its --s-adaptor checkpoint")
-        from .adapt.export_shared import load_shared_model
-        model, _ = load_shared_model(ckpt_path, s_adaptor)
+        from .adapt.export_shared import with_shared_analysis
+        model, _ = with_shared_analysis(model, s_adaptor)
     if human_adaptor:
         from .adapt.export import load_adaptor
         model = copy.copy(model)

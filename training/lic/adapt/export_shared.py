@@ -32,7 +32,12 @@ DEFAULT_BASE_HUMAN = "../adaptors/src/main/resources/lic/packs/adaptors/human-hy
 
 def load_shared_model(codec_checkpoint, joint_checkpoint):
     """The base model (eval, frozen) with g_a replaced by the trained S-adaptor; and the joint checkpoint."""
-    model, _ = load_model(codec_checkpoint)
+    return with_shared_analysis(load_model(codec_checkpoint)[0], joint_checkpoint)
+
+
+def with_shared_analysis(model, joint_checkpoint):
+    """A copy of the base `model` (eval, frozen) whose g_a carries the S-adaptor of `joint_checkpoint`; and
+    that checkpoint."""
     ck = torch.load(joint_checkpoint, map_location="cpu")
     shared = SharedAnalysis(model.g_a, k=ck.get("mask_cells", 8), stages=ck["stages"])
     shared.blocks.load_state_dict(ck["s_adaptor"])
